@@ -1,0 +1,54 @@
+# Borgerblik: `make run` serves the app with demo data, `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test bench install browser-deps check-deploy clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(PY) manage.py loaddemo
+	@echo "Borgerblik: http://$(HOST):$(PORT)/  (log in as facilitator / demo or leder / demo)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Debian's Chromium drives the browser tests (Playwright cannot download its own browser here).
+browser-deps:
+	@if [ -x /usr/bin/chromium ] && command -v pdftoppm >/dev/null && command -v msgfmt >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian packages: chromium, poppler-utils, gettext, fonts-dejavu-core"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium poppler-utils gettext fonts-dejavu-core >/dev/null; \
+	else \
+		echo "Missing system packages. Install them with:"; \
+		echo "  sudo apt-get install chromium poppler-utils gettext fonts-dejavu-core"; exit 1; \
+	fi
+
+test: $(STAMP) browser-deps
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -q
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+check-deploy: $(STAMP)
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$(openssl rand -hex 40)" DJANGO_ALLOWED_HOSTS=borgerblik.example.dk \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,177 @@
+from django.contrib import admin
+from django.db.models import Count
+
+from . import models
+
+
+class MembershipInline(admin.TabularInline):
+    model = models.Membership
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+class TouchpointInline(admin.TabularInline):
+    model = models.Touchpoint
+    extra = 1
+    fields = ["name", "description", "position", "archived"]
+
+
+@admin.register(models.Workplace)
+class WorkplaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "member_count", "course_count", "created_at"]
+    search_fields = ["name"]
+    inlines = [MembershipInline, TouchpointInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_members=Count("memberships", distinct=True), _courses=Count("courses", distinct=True))
+        )
+
+    @admin.display(description="medlemmer", ordering="_members")
+    def member_count(self, obj):
+        return obj._members
+
+    @admin.display(description="forløb", ordering="_courses")
+    def course_count(self, obj):
+        return obj._courses
+
+
+@admin.register(models.Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "workplace", "role"]
+    list_filter = ["role", "workplace"]
+    search_fields = ["user__username", "user__email", "workplace__name"]
+    autocomplete_fields = ["user", "workplace"]
+
+
+@admin.register(models.Touchpoint)
+class TouchpointAdmin(admin.ModelAdmin):
+    list_display = ["name", "workplace", "position", "archived"]
+    list_filter = ["archived", "workplace"]
+    search_fields = ["name", "description", "workplace__name"]
+    list_editable = ["position", "archived"]
+
+
+class ActivityInline(admin.StackedInline):
+    model = models.Activity
+    extra = 0
+    fields = ["position", "key", "title", "prompt", "participant_instruction", "timer_minutes"]
+
+
+@admin.register(models.AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "duration_minutes", "phase", "tool"]
+    list_filter = ["tool", "phase"]
+    search_fields = ["title", "activities__title", "activities__prompt"]
+    inlines = [ActivityInline]
+
+
+@admin.register(models.Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["title", "agenda_item", "position", "key", "timer_minutes"]
+    list_filter = ["agenda_item__tool", "agenda_item"]
+    search_fields = ["title", "prompt", "key"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = models.AgendaItem
+    extra = 0
+    show_change_link = True
+
+
+class QuestionInline(admin.TabularInline):
+    model = models.InterviewQuestion
+    extra = 0
+
+
+class SheetFieldInline(admin.TabularInline):
+    model = models.SheetField
+    extra = 0
+    fields = ["position", "key", "label", "kind", "question", "max_length", "required"]
+
+
+class MaterialInline(admin.TabularInline):
+    model = models.Material
+    extra = 0
+
+
+@admin.register(models.DialogueTool)
+class DialogueToolAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [AgendaItemInline, QuestionInline, SheetFieldInline, MaterialInline]
+
+
+@admin.register(models.InterviewQuestion)
+class InterviewQuestionAdmin(admin.ModelAdmin):
+    list_display = ["number", "text", "tool"]
+    list_filter = ["tool"]
+    search_fields = ["text"]
+
+
+@admin.register(models.SheetField)
+class SheetFieldAdmin(admin.ModelAdmin):
+    list_display = ["label", "key", "kind", "position", "required", "tool"]
+    list_filter = ["tool", "kind", "required"]
+    search_fields = ["label", "key", "help_text"]
+
+
+@admin.register(models.ChecklistItem)
+class ChecklistItemAdmin(admin.ModelAdmin):
+    list_display = ["text", "stage", "position", "tool"]
+    list_filter = ["tool", "stage"]
+    search_fields = ["text"]
+
+
+@admin.register(models.Material)
+class MaterialAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "print_note", "tool"]
+    list_filter = ["tool"]
+    search_fields = ["title", "code"]
+
+
+@admin.register(models.Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["title", "workplace", "phase", "chosen_touchpoint", "meeting_starts_at", "join_code", "created_at"]
+    list_filter = ["phase", "workplace", "tool", "anonymous"]
+    search_fields = ["title", "join_code", "workplace__name"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at", "updated_at"]
+    raw_id_fields = ["proposed_touchpoint", "chosen_touchpoint", "created_by"]
+
+
+@admin.register(models.Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ["public_name", "course", "zone", "present", "joined_at", "last_seen_at"]
+    list_filter = ["present", "zone", "course__workplace"]
+    search_fields = ["display_name", "email", "course__title"]
+    readonly_fields = ["token", "joined_at"]
+    raw_id_fields = ["course", "user"]
+
+
+@admin.register(models.Vote)
+class VoteAdmin(admin.ModelAdmin):
+    list_display = ["participant", "touchpoint", "course", "created_at"]
+    list_filter = ["course__workplace"]
+    search_fields = ["touchpoint__name", "course__title"]
+    raw_id_fields = ["course", "participant", "touchpoint"]
+
+
+@admin.register(models.Card)
+class CardAdmin(admin.ModelAdmin):
+    list_display = ["text", "zone", "course", "starred", "hidden", "merged_into", "created_at"]
+    list_filter = ["zone", "starred", "hidden", "course__workplace"]
+    search_fields = ["text", "course__title"]
+    raw_id_fields = ["course", "author", "merged_into"]
+
+
+@admin.register(models.Group)
+class GroupAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "number", "course"]
+    list_filter = ["kind", "course__workplace"]
+    search_fields = ["course__title", "notes"]
+    raw_id_fields = ["course"]
+    filter_horizontal = ["members"]

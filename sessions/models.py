@@ -1,0 +1,498 @@
+"""Workplaces, dialogue templates as data, and the courses run from them."""
+
+import re
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+# No 0/O, 1/l/I: a code read off a projector is typed on a phone.
+JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+JOIN_CODE_LENGTH = 6
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def new_participant_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class Role(models.TextChoices):
+    FACILITATOR = "facilitator", _("Facilitator")
+    LEADER = "leader", _("Leder")
+
+
+class Workplace(models.Model):
+    name = models.CharField(_("navn"), max_length=200)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="workplaces")
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("arbejdsplads")
+        verbose_name_plural = _("arbejdspladser")
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    workplace = models.ForeignKey(Workplace, models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rolle"), max_length=12, choices=Role)
+
+    class Meta:
+        ordering = ["workplace", "role", "user"]
+        verbose_name = _("medlemskab")
+        verbose_name_plural = _("medlemskaber")
+        constraints = [
+            models.UniqueConstraint(fields=["workplace", "user", "role"], name="dialogue_membership_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.workplace}"
+
+
+class TouchpointQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived=False)
+
+
+class Touchpoint(models.Model):
+    """A digital touchpoint (digitalt servicemøde) through which citizens meet the workplace."""
+
+    workplace = models.ForeignKey(Workplace, models.CASCADE, related_name="touchpoints")
+    name = models.CharField(_("navn"), max_length=120)
+    description = models.CharField(_("kort beskrivelse"), max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(_("placering"), default=0)
+    archived = models.BooleanField(_("arkiveret"), default=False)
+
+    objects = TouchpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("digitalt servicemøde")
+        verbose_name_plural = _("digitale servicemøder")
+        constraints = [
+            models.UniqueConstraint("workplace", Lower("name"), name="dialogue_touchpoint_name_once"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class DialogueTool(models.Model):
+    """A dialogue template (e.g. Borgerens blik): its agenda, questions and sheet are data."""
+
+    slug = models.SlugField(_("kortnavn"), max_length=60, unique=True)
+    name = models.CharField(_("navn"), max_length=120)
+    summary = models.TextField(_("resumé"), blank=True)
+    purpose = models.TextField(_("formål"), blank=True)
+    outcome = models.TextField(_("resultat"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("dialogværktøj")
+        verbose_name_plural = _("dialogværktøjer")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class AgendaPhase(models.TextChoices):
+    KICKOFF = "kickoff", _("Opstartsmøde")
+    FOLLOWUP = "followup", _("Opsamlingsmøde")
+
+
+class AgendaItem(models.Model):
+    tool = models.ForeignKey(DialogueTool, models.CASCADE, related_name="agenda_items")
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    title = models.CharField(_("titel"), max_length=120)
+    duration_minutes = models.PositiveSmallIntegerField(_("varighed i minutter"))
+    phase = models.CharField(_("møde"), max_length=8, choices=AgendaPhase)
+    purpose = models.TextField(_("formål"), blank=True)
+
+    class Meta:
+        ordering = ["tool", "number"]
+        verbose_name = _("programpunkt")
+        verbose_name_plural = _("programpunkter")
+        constraints = [
+            models.UniqueConstraint(fields=["tool", "number"], name="dialogue_agenda_item_number_once"),
+            models.CheckConstraint(condition=models.Q(duration_minutes__gt=0), name="dialogue_agenda_item_has_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class Activity(models.Model):
+    """One activity of an agenda item with the facilitator's prompt for it.
+
+    `key` names the activity for the screens that drive it (e.g. "vote", "card_round");
+    `prompt` may hold placeholders such as {touchpoint}, filled in per course.
+    """
+
+    agenda_item = models.ForeignKey(AgendaItem, models.CASCADE, related_name="activities")
+    position = models.PositiveSmallIntegerField(_("placering"))
+    key = models.SlugField(_("nøgle"), max_length=40, blank=True)
+    title = models.CharField(_("aktivitet"), max_length=200)
+    prompt = models.TextField(_("stikord til facilitator"), blank=True)
+    participant_instruction = models.CharField(_("besked til deltagerne"), max_length=200, blank=True)
+    timer_minutes = models.PositiveSmallIntegerField(_("deltimer i minutter"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["agenda_item", "position"]
+        verbose_name = _("aktivitet")
+        verbose_name_plural = _("aktiviteter")
+        constraints = [
+            models.UniqueConstraint(fields=["agenda_item", "position"], name="dialogue_activity_position_once"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class InterviewQuestion(models.Model):
+    tool = models.ForeignKey(DialogueTool, models.CASCADE, related_name="questions")
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    text = models.CharField(_("spørgsmål"), max_length=300)
+    help_text = models.CharField(_("hjælpetekst"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["tool", "number"]
+        verbose_name = _("interviewspørgsmål")
+        verbose_name_plural = _("interviewspørgsmål")
+        constraints = [
+            models.UniqueConstraint(fields=["tool", "number"], name="dialogue_question_number_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.text}"
+
+
+class FieldKind(models.TextChoices):
+    DATE = "date", _("Dato")
+    TEXT = "text", _("Kort tekst")
+    LONG_TEXT = "long_text", _("Lang tekst")
+    ITEMS = "items", _("Liste af korte punkter")
+    CHOICE = "choice", _("Valg")
+    SCALE = "scale", _("Skala 1–5")
+
+
+class SheetField(models.Model):
+    """A field of the reflection sheet (M2).
+
+    Keys the product relies on: "positives" and "negatives" (items that become card
+    suggestions), "surprises", "learnings" and "experience" (the five-point scale).
+    """
+
+    tool = models.ForeignKey(DialogueTool, models.CASCADE, related_name="sheet_fields")
+    key = models.SlugField(_("nøgle"), max_length=40)
+    position = models.PositiveSmallIntegerField(_("placering"))
+    label = models.CharField(_("overskrift"), max_length=200)
+    help_text = models.CharField(_("hjælpetekst"), max_length=300, blank=True)
+    kind = models.CharField(_("type"), max_length=10, choices=FieldKind)
+    question = models.ForeignKey(InterviewQuestion, models.SET_NULL, null=True, blank=True, related_name="sheet_fields")
+    max_length = models.PositiveSmallIntegerField(_("højst antal tegn"), default=1000)
+    required = models.BooleanField(_("skal udfyldes"), default=False)
+    choices = models.JSONField(_("valgmuligheder"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["tool", "position"]
+        verbose_name = _("felt på refleksionsark")
+        verbose_name_plural = _("felter på refleksionsark")
+        constraints = [
+            models.UniqueConstraint(fields=["tool", "key"], name="dialogue_sheet_field_key_once"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class ChecklistStage(models.TextChoices):
+    BEFORE_KICKOFF = "before_kickoff", _("Inden første møde")
+    BEFORE_MEETING = "before_meeting", _("Inden opsamlingsmødet")
+    MEETING_DAY = "meeting_day", _("På dagen")
+    INTERVIEW = "interview", _("Gode råd til interviewet")
+    FOLLOWUP = "followup", _("Opfølgning")
+
+
+class ChecklistItem(models.Model):
+    tool = models.ForeignKey(DialogueTool, models.CASCADE, related_name="checklist_items")
+    stage = models.CharField(_("tidspunkt"), max_length=16, choices=ChecklistStage)
+    position = models.PositiveSmallIntegerField(_("placering"))
+    text = models.CharField(_("tekst"), max_length=300)
+
+    class Meta:
+        ordering = ["tool", "stage", "position"]
+        verbose_name = _("tjeklistepunkt")
+        verbose_name_plural = _("tjeklistepunkter")
+        constraints = [
+            models.UniqueConstraint(fields=["tool", "stage", "position"], name="dialogue_checklist_position_once"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class Material(models.Model):
+    """A printable of the tool (M1–M4)."""
+
+    tool = models.ForeignKey(DialogueTool, models.CASCADE, related_name="materials")
+    code = models.CharField(_("kode"), max_length=8)
+    title = models.CharField(_("titel"), max_length=120)
+    print_note = models.CharField(_("udskrivning"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["tool", "code"]
+        verbose_name = _("materiale")
+        verbose_name_plural = _("materialer")
+        constraints = [models.UniqueConstraint(fields=["tool", "code"], name="dialogue_material_code_once")]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class CoursePhase(models.TextChoices):
+    PREPARATION = "preparation", _("Forberedelse")
+    KICKOFF = "kickoff", _("Opstartsmøde")
+    INTERVIEWS = "interviews", _("Interviewperiode")
+    MEETING = "meeting", _("Opsamlingsmøde")
+    FOLLOWUP = "followup", _("Opfølgning")
+    CLOSED = "closed", _("Afsluttet")
+
+
+class CourseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Courses of the workplaces where the user is facilitator or leader."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(workplace__memberships__user=user).distinct()
+
+    def managed_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(workplace__memberships__user=user, workplace__memberships__role=Role.FACILITATOR).distinct()
+
+
+class Course(models.Model):
+    """One run of a dialogue tool at a workplace (a forløb)."""
+
+    workplace = models.ForeignKey(Workplace, models.CASCADE, related_name="courses")
+    tool = models.ForeignKey(DialogueTool, models.PROTECT, related_name="courses")
+    title = models.CharField(_("titel"), max_length=160)
+    phase = models.CharField(_("fase"), max_length=12, choices=CoursePhase, default=CoursePhase.PREPARATION)
+    proposed_touchpoint = models.ForeignKey(
+        Touchpoint, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("foreslået servicemøde")
+    )
+    chosen_touchpoint = models.ForeignKey(
+        Touchpoint, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("valgt servicemøde")
+    )
+    join_code = models.CharField(_("deltagerkode"), max_length=JOIN_CODE_LENGTH, unique=True, default=new_join_code)
+    kickoff_starts_at = models.DateTimeField(_("opstartsmøde"), null=True, blank=True)
+    kickoff_place = models.CharField(_("sted for opstartsmøde"), max_length=200, blank=True)
+    interview_deadline = models.DateField(_("frist for interview"), null=True, blank=True)
+    meeting_starts_at = models.DateTimeField(_("opsamlingsmøde"), null=True, blank=True)
+    meeting_place = models.CharField(_("sted for opsamlingsmøde"), max_length=200, blank=True)
+    anonymous = models.BooleanField(
+        _("deltagerne er anonyme"), default=True, help_text=_("Deltagerne kan selv vælge at skrive deres navn.")
+    )
+    known_facts = models.TextField(_("det ved vi i forvejen"), max_length=3000, blank=True)
+    recruitment_plan = models.TextField(_("sådan finder vi borgerne"), max_length=2000, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+    closed_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("forløb")
+        verbose_name_plural = _("forløb")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def touchpoint(self) -> Touchpoint | None:
+        """The chosen touchpoint, or the proposed one until the team has chosen."""
+        return self.chosen_touchpoint or self.proposed_touchpoint
+
+    def is_managed_by(self, user) -> bool:
+        return self.workplace.memberships.filter(user=user, role=Role.FACILITATOR).exists()
+
+    def agenda(self, phase: str | None = None) -> list["ScheduledItem"]:
+        """The tool's agenda items with clock times from the meeting they belong to."""
+        items = [item for item in self.tool.agenda_items.all() if phase is None or item.phase == phase]
+        starts = {AgendaPhase.KICKOFF: self.kickoff_starts_at, AgendaPhase.FOLLOWUP: self.meeting_starts_at}
+        offsets: dict[str, timedelta] = {}
+        scheduled = []
+        for item in items:
+            offset = offsets.get(item.phase, timedelta())
+            start = starts.get(item.phase)
+            begins = timezone.localtime(start) + offset if start else None
+            ends = begins + timedelta(minutes=item.duration_minutes) if begins else None
+            scheduled.append(ScheduledItem(item, begins, ends))
+            offsets[item.phase] = offset + timedelta(minutes=item.duration_minutes)
+        return scheduled
+
+    def placeholders(self) -> dict[str, str]:
+        """Values for the blanks in the template's prompts and questions."""
+        meeting = timezone.localtime(self.meeting_starts_at) if self.meeting_starts_at else None
+        values = {
+            "touchpoint": self.touchpoint.name if self.touchpoint else "",
+            "proposed_touchpoint": self.proposed_touchpoint.name if self.proposed_touchpoint else "",
+            "workplace": self.workplace.name,
+            "meeting_date": formats.date_format(meeting, "DATE_FORMAT") if meeting else "",
+            "meeting_time": formats.time_format(meeting, "TIME_FORMAT") if meeting else "",
+            "meeting_place": self.meeting_place,
+            "deadline": formats.date_format(self.interview_deadline, "DATE_FORMAT") if self.interview_deadline else "",
+            "touchpoint_examples": ", ".join(t.name.lower() for t in self.workplace.touchpoints.active()[:6]),
+        }
+        example = self.example_sheet()
+        if example:
+            values["own_example"] = example.answers.get("context", "")
+            values["own_surprise"] = example.answers.get("surprises", "")
+        return values
+
+    def example_sheet(self):
+        """The facilitator's own reflection sheet, marked as the example for the kick-off."""
+        from interviews.models import ReflectionSheet  # interviews depends on this module
+
+        return ReflectionSheet.objects.filter(participant__course=self, is_example=True).order_by("pk").first()
+
+    def fill(self, text: str, extra: dict[str, str] | None = None) -> str:
+        return fill_placeholders(text, {**self.placeholders(), **(extra or {})})
+
+
+class ScheduledItem:
+    def __init__(self, item: AgendaItem, begins: datetime | None, ends: datetime | None):
+        self.item = item
+        self.begins = begins
+        self.ends = ends
+
+    def __getattr__(self, name):
+        return getattr(self.item, name)
+
+
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+BLANK = "______"
+
+
+def fill_placeholders(text: str, values: dict[str, str]) -> str:
+    """Replace {name} by its value; an unknown or empty value leaves the guide's blank line."""
+    return PLACEHOLDER.sub(lambda match: values.get(match.group(1)) or BLANK, text)
+
+
+class Zone(models.TextChoices):
+    POSITIVE = "positive", _("Positiv")
+    NEGATIVE = "negative", _("Negativ")
+
+
+class Participant(models.Model):
+    """A person taking part from a phone, without an account."""
+
+    course = models.ForeignKey(Course, models.CASCADE, related_name="participants")
+    display_name = models.CharField(_("navn"), max_length=60, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    token = models.CharField(max_length=32, unique=True, default=new_participant_token, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participations",
+        help_text=_("Sat når facilitatoren selv deltager."),
+    )
+    zone = models.CharField(_("zone"), max_length=8, choices=Zone, blank=True)
+    present = models.BooleanField(_("til stede"), default=True)
+    joined_at = models.DateTimeField(_("tilmeldt"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("sidst set"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["course", "joined_at", "pk"]
+        verbose_name = _("deltager")
+        verbose_name_plural = _("deltagere")
+
+    def __str__(self):
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or _("Anonym deltager")
+
+
+class Vote(models.Model):
+    course = models.ForeignKey(Course, models.CASCADE, related_name="votes")
+    participant = models.ForeignKey(Participant, models.CASCADE, related_name="votes")
+    touchpoint = models.ForeignKey(Touchpoint, models.CASCADE, related_name="votes")
+    created_at = models.DateTimeField(_("afgivet"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("stemme")
+        verbose_name_plural = _("stemmer")
+        constraints = [models.UniqueConstraint(fields=["course", "participant"], name="dialogue_vote_once")]
+
+    def __str__(self):
+        return f"{self.participant} → {self.touchpoint}"
+
+
+class Card(models.Model):
+    course = models.ForeignKey(Course, models.CASCADE, related_name="cards")
+    author = models.ForeignKey(Participant, models.SET_NULL, null=True, blank=True, related_name="cards")
+    zone = models.CharField(_("zone"), max_length=8, choices=Zone)
+    text = models.CharField(_("tekst"), max_length=280)
+    client_key = models.UUIDField(default=uuid.uuid4)  # sent by the phone; a double tap stores one card
+    merged_into = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="merged_cards", verbose_name=_("lagt sammen med")
+    )
+    hidden = models.BooleanField(_("skjult"), default=False)
+    starred = models.BooleanField(_("stjernemarkeret"), default=False)
+    created_at = models.DateTimeField(_("skrevet"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["course", "created_at", "pk"]
+        verbose_name = _("kort")
+        verbose_name_plural = _("kort")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "client_key"], name="dialogue_card_once"),
+            models.CheckConstraint(condition=models.Q(zone__in=Zone.values), name="dialogue_card_zone_valid"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class GroupKind(models.TextChoices):
+    SURPRISES = "surprises", _("Gruppe om overraskelser")
+    PAIR = "pair", _("Makkerpar")
+
+
+class Group(models.Model):
+    course = models.ForeignKey(Course, models.CASCADE, related_name="groups")
+    kind = models.CharField(_("slags"), max_length=10, choices=GroupKind)
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    members = models.ManyToManyField(Participant, related_name="groups", blank=True)
+    notes = models.TextField(_("gruppens punkter"), max_length=3000, blank=True)
+
+    class Meta:
+        ordering = ["course", "kind", "number"]
+        verbose_name = _("gruppe")
+        verbose_name_plural = _("grupper")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "kind", "number"], name="dialogue_group_number_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"

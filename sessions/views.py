@@ -1,0 +1,84 @@
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .decorators import member_required
+from .models import Activity, AgendaItem, AgendaPhase, Course, CoursePhase, Role, fill_placeholders
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_GET
+@login_required
+def home(request):
+    courses = (
+        Course.objects.visible_to(request.user)
+        .select_related("workplace", "chosen_touchpoint", "proposed_touchpoint")
+        .order_by("-created_at")
+    )
+    by_phase = {phase: [] for phase in CoursePhase}
+    for course in courses:
+        by_phase[CoursePhase(course.phase)].append(course)
+    memberships = request.user.memberships.select_related("workplace").order_by("workplace__name", "role")
+    return render(
+        request,
+        "sessions/home.html",
+        {
+            "phases": [(phase, by_phase[phase]) for phase in CoursePhase if by_phase[phase]],
+            "memberships": memberships,
+            "is_facilitator": any(m.role == Role.FACILITATOR for m in memberships),
+        },
+    )
+
+
+@require_GET
+@member_required
+def course_detail(request, course):
+    course = (
+        Course.objects.select_related("workplace", "tool", "chosen_touchpoint", "proposed_touchpoint")
+        .prefetch_related(
+            Prefetch(
+                "tool__agenda_items",
+                queryset=AgendaItem.objects.prefetch_related(
+                    Prefetch("activities", queryset=Activity.objects.order_by("position"))
+                ).order_by("number"),
+            ),
+            "tool__materials",
+        )
+        .get(pk=course.pk)
+    )
+    values = course.placeholders()
+    agenda = course.agenda()
+    for entry in agenda:
+        entry.prompts = [(activity, fill_placeholders(activity.prompt, values)) for activity in entry.activities.all()]
+    return render(
+        request,
+        "sessions/course_detail.html",
+        {
+            "course": course,
+            "kickoff_agenda": [entry for entry in agenda if entry.phase == AgendaPhase.KICKOFF],
+            "meeting_agenda": [entry for entry in agenda if entry.phase == AgendaPhase.FOLLOWUP],
+            "can_manage": course.is_managed_by(request.user),
+            "participant_count": course.participants.count(),
+            "phases": list(CoursePhase),
+        },
+    )
+
+
+@require_GET
+def accessibility(request):
+    return render(request, "sessions/accessibility.html")
