@@ -54,7 +54,11 @@ def stranger(db):
 @pytest.fixture
 def course(workplace, tool, touchpoints, facilitator):
     return course_create(
-        workplace=workplace, tool=tool, title="Tidsbestilling", proposed_touchpoint=touchpoints[0], created_by=facilitator
+        workplace=workplace,
+        tool=tool,
+        title="Tidsbestilling",
+        proposed_touchpoint=touchpoints[0],
+        created_by=facilitator,
     )
 
 

@@ -6,8 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .decorators import member_required
-from .models import Activity, AgendaItem, AgendaPhase, Course, CoursePhase, Role, fill_placeholders
+from ..decorators import member_required
+from ..models import Activity, AgendaItem, AgendaPhase, Course, CoursePhase, Role, fill_placeholders
 
 
 @require_GET
