@@ -47,7 +47,7 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 
 check-deploy: $(STAMP)
-	DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$(openssl rand -hex 40)" DJANGO_ALLOWED_HOSTS=borgerblik.example.dk \
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))")" DJANGO_ALLOWED_HOSTS=borgerblik.example.dk \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
