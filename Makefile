@@ -20,7 +20,8 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v 0; \
+	else echo "gettext is missing, so the English translation is not compiled (apt-get install gettext)."; fi
 	$(PY) manage.py loaddemo
 	@echo "Borgerblik: http://$(HOST):$(PORT)/  (log in as facilitator / demo or leder / demo)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
