@@ -426,11 +426,11 @@ class Participant(models.Model):
         verbose_name_plural = _("deltagere")
 
     def __str__(self):
-        return self.public_name
+        return str(self.public_name)
 
     @property
     def public_name(self) -> str:
-        return self.display_name or _("Anonym deltager")
+        return self.display_name or str(_("Anonym deltager"))
 
 
 class Vote(models.Model):
