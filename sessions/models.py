@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # No 0/O, 1/l/I: a code read off a projector is typed on a phone.
 JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -463,8 +464,8 @@ class Card(models.Model):
 
     class Meta:
         ordering = ["course", "created_at", "pk"]
-        verbose_name = _("kort")
-        verbose_name_plural = _("kort")
+        verbose_name = pgettext_lazy("one card", "kort")
+        verbose_name_plural = pgettext_lazy("several cards", "kort")
         constraints = [
             models.UniqueConstraint(fields=["course", "client_key"], name="dialogue_card_once"),
             models.CheckConstraint(condition=models.Q(zone__in=Zone.values), name="dialogue_card_zone_valid"),
