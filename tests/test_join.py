@@ -241,7 +241,7 @@ def test_a_phone_without_cookie_is_sent_to_join(course):
 
 @pytest.mark.django_db
 def test_a_tampered_cookie_is_not_a_participant(phone, course):
-    participant = joined(phone, course)
+    joined(phone, course)
     name = participant_cookie_name(course.pk)
     phone.cookies[name] = phone.cookies[name].value[:-3] + "abc"
     response = phone.get(home_url(course))

@@ -23,7 +23,7 @@ from interviews.models import ReflectionSheet, SheetStatus
 from .. import services
 from ..decorators import facilitator_required, member_required
 from ..forms import ChooseForm, KnownFactsForm, MailingForm, RecruitmentForm
-from ..models import Activity, AgendaPhase, Course, Kickoff, MailingKind, Participant, Proposal
+from ..models import Activity, AgendaPhase, Course, Kickoff, MailingKind, Participant, Proposal, fill_placeholders
 from .join import optional_url
 
 MEETING_ICS_NAME = "opsamlingsmoede.ics"
@@ -68,7 +68,7 @@ def _kickoff_prompts(course: Course) -> list[tuple[Activity, str]]:
     activities = Activity.objects.filter(
         agenda_item__tool=course.tool_id, agenda_item__phase=AgendaPhase.KICKOFF
     ).order_by("agenda_item__number", "position")
-    return [(activity, course.fill(activity.prompt, values)) for activity in activities]
+    return [(activity, fill_placeholders(activity.prompt, values)) for activity in activities]
 
 
 def _facilitator_context(request, course: Course, **forms) -> dict:
