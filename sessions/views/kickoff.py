@@ -1,7 +1,7 @@
 """The 20-minute kick-off: the facilitator's view, the presenter screen, and the e-mails that follow."""
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import segno
 from django.contrib import messages
@@ -254,9 +254,9 @@ def meeting_ics_text(request, course: Course) -> str:
         "METHOD:PUBLISH",
         "BEGIN:VEVENT",
         f"UID:borgerblik-course-{course.pk}-meeting@{request.get_host().split(':')[0]}",
-        f"DTSTAMP:{timezone.now().astimezone(timezone.UTC).strftime(stamp)}",
-        f"DTSTART:{starts.astimezone(timezone.UTC).strftime(stamp)}",
-        f"DTEND:{ends.astimezone(timezone.UTC).strftime(stamp)}",
+        f"DTSTAMP:{timezone.now().astimezone(UTC).strftime(stamp)}",
+        f"DTSTART:{starts.astimezone(UTC).strftime(stamp)}",
+        f"DTEND:{ends.astimezone(UTC).strftime(stamp)}",
         f"SUMMARY:{_ics_escape(_('Opsamlingsmøde: %(title)s') % {'title': course.title})}",
         f"LOCATION:{_ics_escape(course.meeting_place)}",
         f"DESCRIPTION:{_ics_escape(description)}",
