@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_GET, require_POST
 
@@ -345,7 +345,8 @@ def _send(request, course: Course, kind: str, participants, done_url: str):
     if mailing is None:
         messages.info(request, _("Den er allerede sendt – vi sendte den ikke igen."))
     elif mailing.recipients:
-        messages.success(request, _("Sendt til %(count)d deltagere.") % {"count": mailing.recipients})
+        text = ngettext("Sendt til %(count)d deltager.", "Sendt til %(count)d deltagere.", mailing.recipients)
+        messages.success(request, text % {"count": mailing.recipients})
     else:
         messages.warning(request, _("Ingen deltagere har skrevet en e-mail, så intet blev sendt."))
     return redirect(done_url)
