@@ -92,6 +92,12 @@ def test_the_facilitator_confirms_and_the_phone_sees_what_to_do(
     login(page, "frida")
     page.goto(f"{live_server.url}/forloeb/{course.pk}/opstart/")
     page.get_by_role("button", name="Start").click()
+    clock = page.locator("#live .timer__clock")
+    for _ in range(50):  # the clock counts down in the browser between polls
+        if clock.inner_text() < "19:59":
+            break
+        page.wait_for_timeout(100)
+    assert clock.inner_text().startswith("19:")
     page.get_by_label("Det servicemøde, I har valgt").select_option(label=touchpoints[2].name)
     page.get_by_role("button", name="Bekræft og luk afstemningen").click()
     assert page.get_by_text("I har valgt »SMS-påmindelser«").is_visible()
