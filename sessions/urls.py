@@ -15,6 +15,7 @@ urlpatterns = [
     path("deltager/<int:course_id>/", join.participant_home, name="participant_home"),
     path("deltager/<int:course_id>/stem/", join.participant_vote, name="participant_vote"),
     path("deltager/<int:course_id>/forslag/", join.participant_propose, name="participant_propose"),
+    path("deltager/<int:course_id>/status/", join.participant_status, name="participant_status"),
     path("arbejdsplads/<int:workplace_id>/servicemoeder/", preparation.touchpoints, name="touchpoints"),
     path(
         "arbejdsplads/<int:workplace_id>/servicemoeder/eksempler/",

@@ -361,3 +361,48 @@ def test_kickoff_pages_queries_do_not_grow(
     phone = phone_of(participants[0])
     with django_assert_max_num_queries(8):
         assert phone.get(f"/deltager/{course.pk}/").status_code == 200
+
+
+# The phone learns when the course moves on
+
+
+def status(client, course, phase, chosen=""):
+    return client.get(f"/deltager/{course.pk}/status/?fase={phase}&valgt={chosen}", HTTP_HX_REQUEST="true")
+
+
+@pytest.mark.django_db
+def test_the_phone_status_is_quiet_while_nothing_changed(phone_of, course):
+    phone = phone_of()
+    response = status(phone, course, course.phase)
+    assert response.status_code == 200
+    assert "gået videre" not in response.content.decode()
+    assert status(phone, course, course.phase).status_code == 200
+    assert (
+        phone.get(
+            f"/deltager/{course.pk}/status/?fase={course.phase}&valgt=", HTTP_IF_NONE_MATCH=response["ETag"]
+        ).status_code
+        == 304
+    )
+
+
+@pytest.mark.django_db
+def test_the_phone_status_says_when_the_choice_is_made(phone_of, course, touchpoints, facilitator_client):
+    phone = phone_of()
+    facilitator_client.post(f"/forloeb/{course.pk}/opstart/vaelg/", {"touchpoint": touchpoints[0].pk})
+    body = status(phone, course, "preparation").content.decode()
+    assert "Forløbet er gået videre" in body
+    assert f'href="/deltager/{course.pk}/"' in body
+
+
+@pytest.mark.django_db
+def test_the_phone_status_needs_the_cookie(course):
+    assert status(Client(), course, "preparation").status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [3, 60])
+def test_phone_status_queries_do_not_grow(count, phone_of, course, add_participants, django_assert_max_num_queries):
+    participants = add_participants(count)
+    phone = phone_of(participants[0])
+    with django_assert_max_num_queries(3):
+        assert status(phone, course, course.phase).status_code == 200

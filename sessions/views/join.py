@@ -9,8 +9,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
 
 from .. import services
 from ..decorators import participant_from_request, participant_remember, participant_required
@@ -204,3 +205,24 @@ def participant_propose(request, participant):
             return redirect("dialogue:participant_home", course_id=participant.course_id)
     context = _home_context(request, participant, proposal_form=form)
     return render(request, "sessions/participant_home.html", context, status=400)
+
+
+def _status_etag(request, participant, *args, **kwargs) -> str:
+    course = participant.course
+    shown = f"{request.GET.get('fase', '')}-{request.GET.get('valgt', '')}"
+    return f"phone-{course.pk}-{course.phase}-{course.chosen_touchpoint_id or 0}-{shown}-{get_language()}"
+
+
+@require_GET
+@participant_required
+@condition(etag_func=_status_etag)
+def participant_status(request, participant):
+    """Polled by the phone: says when the course has moved on since the page was shown (display only)."""
+    course = participant.course
+    shown = (request.GET.get("fase", ""), request.GET.get("valgt", ""))
+    changed = shown != (course.phase, str(course.chosen_touchpoint_id or ""))
+    response = render(
+        request, "sessions/participant_home.html#status", {"course": course, "changed": changed, "polling": True}
+    )
+    response["Cache-Control"] = "private, no-cache"
+    return response

@@ -103,7 +103,10 @@ def test_the_facilitator_confirms_and_the_phone_sees_what_to_do(
     assert page.get_by_text("I har valgt »SMS-påmindelser«").is_visible()
     assert_accessible(axe, page)
 
-    phone.reload()
+    # The phone notices by itself (display-only poll) and offers the way on.
+    phone.get_by_role("link", name="Se, hvad du skal nu").wait_for(timeout=10000)
+    assert_accessible(axe, phone)
+    phone.get_by_role("link", name="Se, hvad du skal nu").click()
     assert phone.get_by_text("Spørg mindst én borger om oplevelsen af SMS-påmindelser").is_visible()
     assert_accessible(axe, phone)
     context.close()
