@@ -228,6 +228,9 @@ def vote_cast(*, participant: Participant, touchpoint: Touchpoint) -> Vote:
     if touchpoint.workplace_id != course.workplace_id or touchpoint.archived:
         raise ValidationError(_("Det servicemøde er ikke på listen."))
     with transaction.atomic():
+        vote = Vote.objects.filter(course=course, participant=participant).first()
+        if vote is not None and vote.touchpoint_id == touchpoint.pk:
+            return vote  # the same vote again changes nothing the screens show
         vote, _created = Vote.objects.update_or_create(
             course=course, participant=participant, defaults={"touchpoint": touchpoint}
         )

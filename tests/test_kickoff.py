@@ -406,3 +406,12 @@ def test_phone_status_queries_do_not_grow(count, phone_of, course, add_participa
     phone = phone_of(participants[0])
     with django_assert_max_num_queries(3):
         assert status(phone, course, course.phase).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_same_vote_again_leaves_the_screens_alone(phone_of, course, touchpoints):
+    phone = phone_of()
+    vote(phone, course, touchpoints[1])
+    revision = Kickoff.objects.get(course=course).revision
+    vote(phone, course, touchpoints[1])
+    assert Kickoff.objects.get(course=course).revision == revision

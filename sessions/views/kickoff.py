@@ -52,7 +52,8 @@ def _results(course: Course) -> dict:
         "leading": leader if leader and leader.vote_count else None,
         "proposals": list(Proposal.objects.filter(course=course).select_related("touchpoint")),
         "participant_count": Participant.objects.filter(course=course).count(),
-        "kickoff": services.kickoff_for(course),
+        # Read only: GET creates no row; an unsaved Kickoff shows the untouched 20 minutes.
+        "kickoff": Kickoff.objects.filter(course=course).first() or Kickoff(course=course),
     }
 
 
