@@ -278,3 +278,26 @@ def test_the_join_form_needs_csrf(course):
     strict = Client(enforce_csrf_checks=True)
     assert strict.post(join_url(course), {"display_name": "Mia"}).status_code == 403
     assert not course.participants.exists()
+
+
+@pytest.mark.django_db
+def test_in_the_interview_period_the_phone_shows_its_own_sheets(phone, course, touchpoints):
+    from interviews.models import ReflectionSheet, SheetStatus
+
+    participant = joined(phone, course)
+    course.chosen_touchpoint = touchpoints[0]
+    course.phase = CoursePhase.INTERVIEWS
+    course.save()
+    body = phone.get(home_url(course)).content.decode()
+    assert "Spørg mindst én borger om oplevelsen af <strong>Online tidsbestilling</strong>" in body
+    ReflectionSheet.objects.create(participant=participant, status=SheetStatus.SUBMITTED)
+    assert "Du har afleveret 1 refleksionsark" in phone.get(home_url(course)).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_failing_mail_server_does_not_stop_joining(phone, course, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = 9  # nothing listens here
+    participant = joined(phone, course, email="mia@kommune.dk")
+    assert participant.email == "mia@kommune.dk"

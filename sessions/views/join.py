@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -12,6 +12,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
+
+from interviews.models import SheetStatus
 
 from .. import services
 from ..decorators import participant_from_request, participant_remember, participant_required
@@ -112,11 +114,13 @@ def join_code(request, code):
 def _send_return_link(request, participant: Participant) -> None:
     link = request.build_absolute_uri(reverse("dialogue:participant_return", args=[participant.token]))
     context = {"participant": participant, "course": participant.course, "link": link}
+    # The link is also on the phone's page, so a failing mail server must not stop anyone joining.
     send_mail(
         _("Dit link til %(title)s") % {"title": participant.course.title},
         render_to_string("sessions/email/return_link.txt", context, request=request),
         None,
         [participant.email],
+        fail_silently=True,
     )
 
 
@@ -157,10 +161,12 @@ def _home_context(request, participant: Participant, **extra) -> dict:
         "sheets_url": optional_url("interviews:sheets", course.pk),
         "guide_url": optional_url("interviews:guide", course.pk),
         "proposal_form": ProposalForm(),
-        "vote_form": None,
     }
-    if not voting and course.phase == CoursePhase.INTERVIEWS:
-        context["sheet_counts"] = participant.sheets.aggregate(all=Count("pk"))
+    if course.phase == CoursePhase.INTERVIEWS:
+        context["sheets"] = participant.sheets.aggregate(
+            submitted=Count("pk", filter=Q(status=SheetStatus.SUBMITTED)),
+            drafts=Count("pk", filter=Q(status=SheetStatus.DRAFT)),
+        )
     context.update(extra)
     return context
 
