@@ -40,6 +40,7 @@ urlpatterns = [
     path("forloeb/<int:course_id>/opstart/ur/<str:action>/", kickoff.timer, name="kickoff_timer"),
     path("forloeb/<int:course_id>/opstart/forslag/<int:proposal_id>/", kickoff.accept, name="kickoff_accept"),
     path("forloeb/<int:course_id>/opstart/vaelg/", kickoff.choose, name="kickoff_choose"),
+    path("forloeb/<int:course_id>/opstart/stem/", kickoff.vote_for, name="kickoff_vote_for"),
     path("forloeb/<int:course_id>/opstart/viden/", kickoff.known_facts, name="kickoff_known_facts"),
     path("forloeb/<int:course_id>/opstart/borgere/", kickoff.recruitment, name="kickoff_recruitment"),
     path("forloeb/<int:course_id>/opstart/live/", kickoff.facilitator_live, name="kickoff_live"),

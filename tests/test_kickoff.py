@@ -415,3 +415,20 @@ def test_the_same_vote_again_leaves_the_screens_alone(phone_of, course, touchpoi
     revision = Kickoff.objects.get(course=course).revision
     vote(phone, course, touchpoints[1])
     assert Kickoff.objects.get(course=course).revision == revision
+
+
+@pytest.mark.django_db
+def test_the_facilitator_votes_for_someone_without_a_phone(course, touchpoints, facilitator_client):
+    response = facilitator_client.post(f"/forloeb/{course.pk}/opstart/stem/", {"touchpoint": touchpoints[2].pk})
+    assert response.status_code == 302
+    assert Vote.objects.get().touchpoint == touchpoints[2]
+    assert course.participants.get().display_name == ""
+
+
+@pytest.mark.django_db
+def test_a_vote_on_behalf_after_the_choice_is_refused(course, touchpoints, facilitator_client):
+    facilitator_client.post(f"/forloeb/{course.pk}/opstart/vaelg/", {"touchpoint": touchpoints[0].pk})
+    response = facilitator_client.post(f"/forloeb/{course.pk}/opstart/stem/", {"touchpoint": touchpoints[2].pk})
+    assert "Afstemningen er slut" in facilitator_client.get(response["Location"]).content.decode()
+    assert not Vote.objects.exists()
+    assert not course.participants.exists()

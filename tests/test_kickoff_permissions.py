@@ -22,6 +22,7 @@ def facilitator_only(course, touchpoints):
         ("post", f"/forloeb/{c}/opstart/ur/start/", {}),
         ("post", f"/forloeb/{c}/opstart/forslag/{proposal.pk}/", {}),
         ("post", f"/forloeb/{c}/opstart/vaelg/", {"touchpoint": t}),
+        ("post", f"/forloeb/{c}/opstart/stem/", {"touchpoint": t}),
         ("post", f"/forloeb/{c}/opstart/viden/", {"known_facts": "x"}),
         ("post", f"/forloeb/{c}/opstart/borgere/", {"recruitment_plan": "x"}),
         ("get", f"/forloeb/{c}/invitation/", {}),
@@ -75,4 +76,5 @@ def test_nothing_changed_for_the_refused(leader_client, stranger_client, course,
     assert course.known_facts == ""
     assert not course.checklist_ticks.exists()
     assert not course.mailings.exists()
+    assert not course.votes.exists()
     assert not course.workplace.touchpoints.filter(name="Ny").exists()

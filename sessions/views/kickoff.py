@@ -155,6 +155,25 @@ def accept(request, course, proposal_id):
 
 @require_POST
 @facilitator_required
+def vote_for(request, course):
+    """A vote typed in by the facilitator for someone in the room without a phone."""
+    form = ChooseForm(request.POST, course=course)
+    if form.is_valid():
+        try:
+            services.vote_on_behalf(course=course, touchpoint=form.cleaned_data["touchpoint"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Stemmen på »%(name)s« er talt med.") % {"name": form.cleaned_data["touchpoint"].name}
+            )
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(f"{reverse('dialogue:kickoff', args=[course.pk])}#on-behalf")
+
+
+@require_POST
+@facilitator_required
 def choose(request, course):
     form = ChooseForm(request.POST, course=course)
     if form.is_valid():
