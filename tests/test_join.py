@@ -301,3 +301,21 @@ def test_a_failing_mail_server_does_not_stop_joining(phone, course, settings):
     settings.EMAIL_PORT = 9  # nothing listens here
     participant = joined(phone, course, email="mia@kommune.dk")
     assert participant.email == "mia@kommune.dk"
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_the_limit_counts_the_forwarded_address(course, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    proxy = Client(REMOTE_ADDR="10.0.0.1")
+    for _ in range(10):
+        proxy.post("/deltag/", {"code": "22222X"}, HTTP_X_FORWARDED_FOR="spoofed, 192.0.2.7")
+    assert proxy.post("/deltag/", {"code": course.join_code}, HTTP_X_FORWARDED_FOR="192.0.2.7").status_code == 429
+    assert proxy.post("/deltag/", {"code": course.join_code}, HTTP_X_FORWARDED_FOR="192.0.2.8").status_code == 302
+
+
+@pytest.mark.django_db
+def test_without_a_proxy_the_forwarded_header_is_ignored(course):
+    phone = Client(REMOTE_ADDR="10.0.0.9")
+    for i in range(10):
+        phone.post("/deltag/", {"code": "22222X"}, HTTP_X_FORWARDED_FOR=f"192.0.2.{i}")
+    assert phone.post("/deltag/", {"code": course.join_code}).status_code == 429

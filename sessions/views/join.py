@@ -1,5 +1,6 @@
 """Joining a course from a phone, and the phone's "what to do now" page (participant_home)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -25,6 +26,10 @@ WRONG_CODES_WINDOW = 10 * 60
 
 
 def _client_address(request) -> str:
+    # Behind the reverse proxy (DJANGO_BEHIND_PROXY) the phone's address is the one the proxy appended last.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
+        return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
