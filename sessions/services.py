@@ -177,12 +177,20 @@ def touchpoint_save(*, workplace: Workplace, name: str, description: str = "", t
         touchpoint.name = name
         touchpoint.description = description.strip()
         touchpoint.save()
+        _screens_of_workplace_bump(workplace)
     return touchpoint
 
 
+def _screens_of_workplace_bump(workplace: Workplace) -> None:
+    """The list is on every kick-off screen of the workplace: let them refresh."""
+    Kickoff.objects.filter(course__workplace=workplace).update(revision=F("revision") + 1)
+
+
 def touchpoint_archive(*, touchpoint: Touchpoint, archived: bool = True) -> Touchpoint:
-    touchpoint.archived = archived
-    touchpoint.save(update_fields=["archived"])
+    with transaction.atomic():
+        touchpoint.archived = archived
+        touchpoint.save(update_fields=["archived"])
+        _screens_of_workplace_bump(touchpoint.workplace)
     return touchpoint
 
 

@@ -432,3 +432,15 @@ def test_a_vote_on_behalf_after_the_choice_is_refused(course, touchpoints, facil
     assert "Afstemningen er slut" in facilitator_client.get(response["Location"]).content.decode()
     assert not Vote.objects.exists()
     assert not course.participants.exists()
+
+
+@pytest.mark.django_db
+def test_editing_the_list_refreshes_the_screens(course, touchpoints, facilitator_client, workplace):
+    facilitator_client.post(f"/forloeb/{course.pk}/opstart/ur/start/")
+    etag = facilitator_client.get(live(course))["ETag"]
+    facilitator_client.post(
+        f"/arbejdsplads/{workplace.pk}/servicemoeder/{touchpoints[2].pk}/arkiver/", {"archived": "1"}
+    )
+    response = facilitator_client.get(live(course), HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert "SMS-påmindelser" not in response.content.decode()
