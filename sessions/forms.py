@@ -55,6 +55,16 @@ class JoinForm(NoCprFormMixin, forms.ModelForm):
         model = Participant
         fields = ["display_name", "email"]
 
+    def __init__(self, *args, require_name: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if require_name:
+            # The facilitator chose a course where everybody signs.
+            field = self.fields["display_name"]
+            field.required = True
+            field.label = _("Dit navn")
+            field.help_text = _("I dette forløb skriver alle deres navn.")
+            field.error_messages["required"] = _("Skriv dit navn – i dette forløb er ingen anonyme.")
+
     def clean_display_name(self):
         name = " ".join(self.cleaned_data["display_name"].split())
         if re.search(r"[<>]", name):

@@ -319,3 +319,13 @@ def test_without_a_proxy_the_forwarded_header_is_ignored(course):
     for i in range(10):
         phone.post("/deltag/", {"code": "22222X"}, HTTP_X_FORWARDED_FOR=f"192.0.2.{i}")
     assert phone.post("/deltag/", {"code": course.join_code}).status_code == 429
+
+
+@pytest.mark.django_db
+def test_a_course_where_everybody_signs_asks_for_the_name(phone, course):
+    course.anonymous = False
+    course.save()
+    response = phone.post(join_url(course), {"display_name": "", "email": ""})
+    assert "i dette forløb er ingen anonyme" in response.content.decode()
+    assert not course.participants.exists()
+    assert joined(phone, course, display_name="Mia").display_name == "Mia"

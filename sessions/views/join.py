@@ -102,7 +102,7 @@ def join_code(request, code):
     if participant_from_request(request, course.pk) is not None:
         return redirect("dialogue:participant_home", course_id=course.pk)
     if request.method == "POST":
-        form = JoinForm(request.POST)
+        form = JoinForm(request.POST, require_name=not course.anonymous)
         if form.is_valid():
             participant = services.participant_join(course=course, **form.cleaned_data)
             if participant.email:
@@ -112,7 +112,7 @@ def join_code(request, code):
             messages.success(request, _("Velkommen – du er med i »%(title)s«.") % {"title": course.title})
             return response
     else:
-        form = JoinForm()
+        form = JoinForm(require_name=not course.anonymous)
     return render(request, "sessions/join_name.html", {"form": form, "course": course})
 
 
