@@ -497,3 +497,105 @@ class Group(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"
+
+
+# --- Issue 3: kick-off, preparation checklist, proposals from the room, e-mails ---
+
+
+class Kickoff(models.Model):
+    """The kick-off's live state: the 20-minute timer, and a revision that every change bumps.
+
+    Presenter screens poll with the revision as ETag, so an unchanged poll costs one small query.
+    """
+
+    course = models.OneToOneField(Course, models.CASCADE, related_name="kickoff")
+    timer_seconds = models.PositiveIntegerField(_("tid på uret i sekunder"), default=20 * 60)
+    timer_started_at = models.DateTimeField(_("uret startet"), null=True, blank=True)
+    timer_elapsed = models.PositiveIntegerField(_("brugt tid før pause i sekunder"), default=0)
+    revision = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("opstartsmøde")
+        verbose_name_plural = _("opstartsmøder")
+
+    def __str__(self):
+        return str(self.course)
+
+    @property
+    def running(self) -> bool:
+        return self.timer_started_at is not None
+
+    def elapsed_seconds(self, now: datetime | None = None) -> int:
+        if self.timer_started_at is None:
+            return self.timer_elapsed
+        now = now or timezone.now()
+        return self.timer_elapsed + max(0, int((now - self.timer_started_at).total_seconds()))
+
+    def remaining_seconds(self, now: datetime | None = None) -> int:
+        return max(0, self.timer_seconds - self.elapsed_seconds(now))
+
+    def remaining_clock(self) -> str:
+        minutes, seconds = divmod(self.remaining_seconds(), 60)
+        return f"{minutes:02d}:{seconds:02d}"
+
+
+class ChecklistTick(models.Model):
+    """A preparation checklist item the facilitator has done for this course."""
+
+    course = models.ForeignKey(Course, models.CASCADE, related_name="checklist_ticks")
+    item = models.ForeignKey(ChecklistItem, models.CASCADE, related_name="ticks")
+    ticked_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    ticked_at = models.DateTimeField(_("afkrydset"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("afkrydset tjeklistepunkt")
+        verbose_name_plural = _("afkrydsede tjeklistepunkter")
+        constraints = [models.UniqueConstraint(fields=["course", "item"], name="dialogue_checklist_tick_once")]
+
+    def __str__(self):
+        return f"{self.course}: {self.item}"
+
+
+class Proposal(models.Model):
+    """A touchpoint proposed from the room; accepting it puts it on the workplace's list and the ballot."""
+
+    course = models.ForeignKey(Course, models.CASCADE, related_name="proposals")
+    participant = models.ForeignKey(Participant, models.SET_NULL, null=True, blank=True, related_name="proposals")
+    name = models.CharField(_("forslag"), max_length=120)
+    touchpoint = models.ForeignKey(
+        Touchpoint, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("på listen som")
+    )
+    created_at = models.DateTimeField(_("foreslået"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["course", "created_at", "pk"]
+        verbose_name = _("forslag")
+        verbose_name_plural = _("forslag")
+
+    def __str__(self):
+        return self.name
+
+
+class MailingKind(models.TextChoices):
+    INVITATION = "invitation", _("Invitation")
+    REMINDER = "reminder", _("Påmindelse")
+
+
+class Mailing(models.Model):
+    """One sending of the invitation or reminder; the form's key makes a double click send once."""
+
+    course = models.ForeignKey(Course, models.CASCADE, related_name="mailings")
+    kind = models.CharField(_("slags"), max_length=10, choices=MailingKind)
+    client_key = models.UUIDField()
+    recipients = models.PositiveIntegerField(_("modtagere"), default=0)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    sent_at = models.DateTimeField(_("sendt"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["course", "-sent_at"]
+        verbose_name = _("udsendelse")
+        verbose_name_plural = _("udsendelser")
+        constraints = [models.UniqueConstraint(fields=["course", "client_key"], name="dialogue_mailing_once")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.course}"

@@ -1,0 +1,184 @@
+"""Forms of the kick-off and the preparation; every free-text field goes through the CPR guard."""
+
+import re
+from datetime import datetime, time
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from borgerblik.privacy import NoCprFormMixin
+
+from .models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Course, Participant, Touchpoint
+
+_NOT_IN_CODE = re.compile(r"[\s\-]")
+
+
+def normalise_join_code(raw: str) -> str:
+    """Upper case without spaces or dashes, as typed from the projector."""
+    return _NOT_IN_CODE.sub("", raw or "").upper()
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Deltagerkode"),
+        max_length=20,
+        error_messages={"required": _("Skriv koden fra skærmen."), "max_length": _("Koden har 6 tegn.")},
+    )
+
+    def clean_code(self):
+        code = normalise_join_code(self.cleaned_data["code"])
+        if len(code) != JOIN_CODE_LENGTH or any(char not in JOIN_CODE_ALPHABET for char in code):
+            raise ValidationError(
+                _("Koden har 6 tegn – bogstaver og tal som på skærmen. Tjek den, og prøv igen."), code="format"
+            )
+        return code
+
+
+class JoinForm(NoCprFormMixin, forms.ModelForm):
+    display_name = forms.CharField(
+        label=_("Dit navn (valgfrit)"),
+        required=False,
+        max_length=60,
+        help_text=_("Lad feltet stå tomt, hvis du vil være anonym."),
+        error_messages={"max_length": _("Navnet må højst have %(limit_value)d tegn (det har %(show_value)d).")},
+    )
+    email = forms.EmailField(
+        label=_("Din e-mail (valgfri)"),
+        required=False,
+        help_text=_("Så får du dit personlige link og en påmindelse før mødet."),
+        error_messages={"invalid": _("Skriv en gyldig e-mailadresse, fx navn@kommune.dk.")},
+    )
+
+    class Meta:
+        model = Participant
+        fields = ["display_name", "email"]
+
+    def __init__(self, *args, require_name: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if require_name:
+            # The facilitator chose a course where everybody signs.
+            field = self.fields["display_name"]
+            field.required = True
+            field.label = _("Dit navn")
+            field.help_text = _("I dette forløb skriver alle deres navn.")
+            field.error_messages["required"] = _("Skriv dit navn – i dette forløb er ingen anonyme.")
+
+    def clean_display_name(self):
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if re.search(r"[<>]", name):
+            raise ValidationError(_("Navnet må ikke indeholde tegnene < og >."), code="markup")
+        return name
+
+
+class ProposalForm(NoCprFormMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Dit forslag til et digitalt servicemøde"),
+        max_length=120,
+        error_messages={
+            "required": _("Skriv dit forslag."),
+            "max_length": _("Forslaget må højst have %(limit_value)d tegn (det har %(show_value)d)."),
+        },
+    )
+
+
+class TouchpointForm(NoCprFormMixin, forms.ModelForm):
+    class Meta:
+        model = Touchpoint
+        fields = ["name", "description"]
+        labels = {"name": _("Navn"), "description": _("Kort beskrivelse (valgfri)")}
+        error_messages = {"name": {"required": _("Skriv et navn på servicemødet.")}}
+
+
+class CourseForm(NoCprFormMixin, forms.ModelForm):
+    """Title, the touchpoint to propose, and when and where the follow-up meeting is."""
+
+    meeting_date = forms.DateField(
+        label=_("Dato for opsamlingsmødet"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Skriv datoen som dd-mm-åååå.")},
+    )
+    meeting_time = forms.TimeField(
+        label=_("Klokkeslæt"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": _("Skriv klokkeslættet som tt:mm.")},
+    )
+
+    class Meta:
+        model = Course
+        fields = ["title", "proposed_touchpoint", "meeting_place", "interview_deadline", "anonymous"]
+        labels = {
+            "title": _("Titel"),
+            "proposed_touchpoint": _("Det servicemøde, du vil foreslå"),
+            "meeting_place": _("Sted for opsamlingsmødet"),
+            "interview_deadline": _("Frist for interviewene"),
+            "anonymous": _("Deltagerne er anonyme, medmindre de selv skriver deres navn"),
+        }
+        widgets = {"interview_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        error_messages = {"title": {"required": _("Giv forløbet en titel.")}}
+
+    def __init__(self, *args, workplace, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workplace = workplace
+        self.fields["proposed_touchpoint"].queryset = workplace.touchpoints.active()
+        self.fields["proposed_touchpoint"].empty_label = _("Vælg senere")
+        self.fields["interview_deadline"].error_messages["invalid"] = _("Skriv datoen som dd-mm-åååå.")
+        if self.instance.meeting_starts_at:
+            starts = timezone.localtime(self.instance.meeting_starts_at)
+            self.initial.setdefault("meeting_date", starts.date())
+            self.initial.setdefault("meeting_time", starts.time())
+
+    def clean(self):
+        cleaned = super().clean()
+        day, at = cleaned.get("meeting_date"), cleaned.get("meeting_time")
+        if at and not day:
+            self.add_error("meeting_date", _("Skriv også datoen for opsamlingsmødet."))
+        deadline = cleaned.get("interview_deadline")
+        if day and deadline and deadline > day:
+            self.add_error("interview_deadline", _("Fristen for interviewene skal ligge før opsamlingsmødet."))
+        return cleaned
+
+    def save(self, commit=True):
+        course = super().save(commit=False)
+        day, at = self.cleaned_data.get("meeting_date"), self.cleaned_data.get("meeting_time")
+        course.meeting_starts_at = timezone.make_aware(datetime.combine(day, at or time(9, 0))) if day else None
+        if commit:
+            course.save()
+        return course
+
+
+class KnownFactsForm(NoCprFormMixin, forms.ModelForm):
+    class Meta:
+        model = Course
+        fields = ["known_facts"]
+        labels = {"known_facts": _("Det ved vi i forvejen (data, andre kilder, det vi ikke ved)")}
+
+
+class RecruitmentForm(NoCprFormMixin, forms.ModelForm):
+    class Meta:
+        model = Course
+        fields = ["recruitment_plan"]
+        labels = {"recruitment_plan": _("Sådan finder, vælger og kontakter vi borgerne")}
+
+
+class ChooseForm(forms.Form):
+    touchpoint = forms.ModelChoiceField(
+        label=_("Valgt servicemøde"),
+        queryset=Touchpoint.objects.none(),
+        error_messages={"required": _("Vælg et servicemøde."), "invalid_choice": _("Vælg et servicemøde fra listen.")},
+    )
+
+    def __init__(self, *args, course, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["touchpoint"].queryset = course.workplace.touchpoints.active()
+
+
+class VoteForm(ChooseForm):
+    pass
+
+
+class MailingForm(forms.Form):
+    client_key = forms.UUIDField(widget=forms.HiddenInput)

@@ -1,0 +1,239 @@
+"""Joining a course from a phone, and the phone's "what to do now" page (participant_home)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
+
+from interviews.models import SheetStatus
+
+from .. import services
+from ..decorators import participant_from_request, participant_remember, participant_required
+from ..forms import JoinCodeForm, JoinForm, ProposalForm, VoteForm, normalise_join_code
+from ..models import Course, CoursePhase, Participant
+
+WRONG_CODES_ALLOWED = 10
+WRONG_CODES_WINDOW = 10 * 60
+
+
+def _client_address(request) -> str:
+    # Behind the reverse proxy (DJANGO_BEHIND_PROXY) the phone's address is the one the proxy appended last.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _wrong_codes_key(request) -> str:
+    return f"join:wrong:{_client_address(request)}"
+
+
+def _too_many_wrong_codes(request) -> bool:
+    return (cache.get(_wrong_codes_key(request)) or 0) >= WRONG_CODES_ALLOWED
+
+
+def _count_wrong_code(request) -> None:
+    # The cache is the database, so every server process counts into the same row.
+    key = _wrong_codes_key(request)
+    if not cache.add(key, 1, WRONG_CODES_WINDOW):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, WRONG_CODES_WINDOW)
+
+
+def _rate_limited(request) -> HttpResponse:
+    return render(request, "sessions/join_limited.html", status=429)
+
+
+def optional_url(name: str, *args) -> str | None:
+    """The URL of a page another part of the product provides, or None while it is not there."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def join(request):
+    """Type the code from the projector."""
+    if request.method == "POST":
+        if _too_many_wrong_codes(request):
+            return _rate_limited(request)
+        form = JoinCodeForm(request.POST)
+        if form.is_valid():
+            course = Course.objects.filter(join_code=form.cleaned_data["code"]).first()
+            if course is None:
+                _count_wrong_code(request)
+                form.add_error("code", _("Vi kender ikke den kode. Tjek den på skærmen, og prøv igen."))
+            elif not services.course_is_joinable(course):
+                form.add_error("code", _("Forløbet med den kode er afsluttet, så du kan ikke deltage i det længere."))
+            else:
+                return redirect("dialogue:join_code", code=course.join_code)
+        else:
+            _count_wrong_code(request)
+    else:
+        form = JoinCodeForm()
+    return render(request, "sessions/join.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def join_code(request, code):
+    """The QR code's deep link: choose a name (or none) and an optional e-mail, then join."""
+    if _too_many_wrong_codes(request):
+        return _rate_limited(request)
+    course = Course.objects.select_related("workplace").filter(join_code=normalise_join_code(code)).first()
+    if course is None:
+        _count_wrong_code(request)
+        form = JoinCodeForm(initial={"code": code})
+        message = _("Vi kender ikke koden »%(code)s«. Tjek den på skærmen, og skriv den her.") % {"code": code}
+        return render(request, "sessions/join.html", {"form": form, "message": message}, status=404)
+    if not services.course_is_joinable(course):
+        return render(request, "sessions/join_closed.html", {"course": course}, status=410)
+    if participant_from_request(request, course.pk) is not None:
+        return redirect("dialogue:participant_home", course_id=course.pk)
+    if request.method == "POST":
+        form = JoinForm(request.POST, require_name=not course.anonymous)
+        if form.is_valid():
+            participant = services.participant_join(course=course, **form.cleaned_data)
+            if participant.email:
+                _send_return_link(request, participant)
+            response = redirect("dialogue:participant_home", course_id=course.pk)
+            participant_remember(response, participant)
+            messages.success(request, _("Velkommen – du er med i »%(title)s«.") % {"title": course.title})
+            return response
+    else:
+        form = JoinForm(require_name=not course.anonymous)
+    return render(request, "sessions/join_name.html", {"form": form, "course": course})
+
+
+def _send_return_link(request, participant: Participant) -> None:
+    link = request.build_absolute_uri(reverse("dialogue:participant_return", args=[participant.token]))
+    context = {"participant": participant, "course": participant.course, "link": link}
+    # The link is also on the phone's page, so a failing mail server must not stop anyone joining.
+    send_mail(
+        _("Dit link til %(title)s") % {"title": participant.course.title},
+        render_to_string("sessions/email/return_link.txt", context, request=request),
+        None,
+        [participant.email],
+        fail_silently=True,
+    )
+
+
+@require_GET
+def participant_return(request, token):
+    """The personal link: continue on this device as the same participant."""
+    participant = get_object_or_404(Participant.objects.select_related("course"), token=token)
+    response = redirect("dialogue:participant_home", course_id=participant.course_id)
+    participant_remember(response, participant)
+    return response
+
+
+def _home_context(request, participant: Participant, **extra) -> dict:
+    course = (
+        Course.objects.select_related("workplace", "chosen_touchpoint", "proposed_touchpoint")
+        .only(
+            "title",
+            "phase",
+            "join_code",
+            "interview_deadline",
+            "meeting_starts_at",
+            "meeting_place",
+            "workplace__name",
+            "chosen_touchpoint__name",
+            "proposed_touchpoint__name",
+        )
+        .get(pk=participant.course_id)
+    )
+    voting = course.phase in services.VOTING_PHASES and not course.chosen_touchpoint_id
+    vote = participant.votes.first()
+    context = {
+        "participant": participant,
+        "course": course,
+        "voting": voting,
+        "vote": vote,
+        "touchpoints": course.workplace.touchpoints.active() if voting else [],
+        "return_link": request.build_absolute_uri(reverse("dialogue:participant_return", args=[participant.token])),
+        "sheets_url": optional_url("interviews:sheets", course.pk),
+        "guide_url": optional_url("interviews:guide", course.pk),
+        "proposal_form": ProposalForm(),
+    }
+    if course.phase == CoursePhase.INTERVIEWS:
+        context["sheets"] = participant.sheets.aggregate(
+            submitted=Count("pk", filter=Q(status=SheetStatus.SUBMITTED)),
+            drafts=Count("pk", filter=Q(status=SheetStatus.DRAFT)),
+        )
+    context.update(extra)
+    return context
+
+
+@require_GET
+@participant_required
+def participant_home(request, participant):
+    return render(request, "sessions/participant_home.html", _home_context(request, participant))
+
+
+@require_POST
+@participant_required
+def participant_vote(request, participant):
+    form = VoteForm(request.POST, course=participant.course)
+    if form.is_valid():
+        try:
+            services.vote_cast(participant=participant, touchpoint=form.cleaned_data["touchpoint"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Din stemme på »%(name)s« er gemt. Du kan skifte, indtil valget er truffet.")
+                % {"name": form.cleaned_data["touchpoint"].name},
+            )
+            return redirect("dialogue:participant_home", course_id=participant.course_id)
+    context = _home_context(request, participant, vote_form=form)
+    return render(request, "sessions/participant_home.html", context, status=400)
+
+
+@require_POST
+@participant_required
+def participant_propose(request, participant):
+    form = ProposalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.proposal_post(course=participant.course, name=form.cleaned_data["name"], participant=participant)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Tak for dit forslag. Det står nu på skærmen."))
+            return redirect("dialogue:participant_home", course_id=participant.course_id)
+    context = _home_context(request, participant, proposal_form=form)
+    return render(request, "sessions/participant_home.html", context, status=400)
+
+
+def _status_etag(request, participant, *args, **kwargs) -> str:
+    course = participant.course
+    shown = f"{request.GET.get('fase', '')}-{request.GET.get('valgt', '')}"
+    return f"phone-{course.pk}-{course.phase}-{course.chosen_touchpoint_id or 0}-{shown}-{get_language()}"
+
+
+@require_GET
+@participant_required
+@condition(etag_func=_status_etag)
+def participant_status(request, participant):
+    """Polled by the phone: says when the course has moved on since the page was shown (display only)."""
+    course = participant.course
+    shown = (request.GET.get("fase", ""), request.GET.get("valgt", ""))
+    changed = shown != (course.phase, str(course.chosen_touchpoint_id or ""))
+    response = render(
+        request, "sessions/participant_home.html#status", {"course": course, "changed": changed, "polling": True}
+    )
+    response["Cache-Control"] = "private, no-cache"
+    return response

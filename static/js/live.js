@@ -1,0 +1,69 @@
+// Live parts of the kick-off: ask with the last ETag so an unchanged poll is a bodiless 304,
+// and count the timer down between polls from the state the server sent.
+(function () {
+  "use strict";
+  var etags = {};
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var element = event.detail.elt;
+    if (element.hasAttribute("data-etag-poll") && etags[element.id]) {
+      event.detail.headers["If-None-Match"] = etags[element.id];
+    }
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var element = event.detail.elt;
+    if (!element.hasAttribute("data-etag-poll")) return;
+    var xhr = event.detail.xhr;
+    if (xhr.status === 304) {
+      event.detail.shouldSwap = false;
+      return;
+    }
+    var etag = xhr.getResponseHeader("ETag");
+    if (etag) etags[element.id] = etag;
+  });
+
+  function pad(number) {
+    return (number < 10 ? "0" : "") + number;
+  }
+
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll(".timer[data-remaining]").forEach(function (timer) {
+      if (!timer.dataset.loadedAt) timer.dataset.loadedAt = String(now);
+      var remaining = parseInt(timer.dataset.remaining, 10);
+      if (timer.dataset.running === "1") {
+        remaining -= Math.floor((now - parseInt(timer.dataset.loadedAt, 10)) / 1000);
+      }
+      remaining = Math.max(0, remaining);
+      var clock = timer.querySelector(".timer__clock");
+      var text = pad(Math.floor(remaining / 60)) + ":" + pad(remaining % 60);
+      if (clock && clock.textContent !== text) clock.textContent = text;
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    var status = document.getElementById(button.getAttribute("data-copy") + "-status");
+    if (!source) return;
+    var done = function () {
+      if (status) status.textContent = status.getAttribute("data-done");
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(source.value).then(done, function () {
+        source.select();
+        document.execCommand("copy");
+        done();
+      });
+    } else {
+      source.select();
+      document.execCommand("copy");
+      done();
+    }
+  });
+
+  tick();
+  setInterval(tick, 1000);
+})();
