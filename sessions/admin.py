@@ -175,3 +175,34 @@ class GroupAdmin(admin.ModelAdmin):
     search_fields = ["course__title", "notes"]
     raw_id_fields = ["course"]
     filter_horizontal = ["members"]
+
+
+@admin.register(models.Kickoff)
+class KickoffAdmin(admin.ModelAdmin):
+    list_display = ["course", "timer_seconds", "timer_started_at", "timer_elapsed", "revision"]
+    search_fields = ["course__title"]
+    raw_id_fields = ["course"]
+
+
+@admin.register(models.ChecklistTick)
+class ChecklistTickAdmin(admin.ModelAdmin):
+    list_display = ["item", "course", "ticked_by", "ticked_at"]
+    list_filter = ["item__stage", "course__workplace"]
+    search_fields = ["item__text", "course__title"]
+    raw_id_fields = ["course", "item", "ticked_by"]
+
+
+@admin.register(models.Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = ["name", "course", "participant", "touchpoint", "created_at"]
+    list_filter = ["course__workplace"]
+    search_fields = ["name", "course__title"]
+    raw_id_fields = ["course", "participant", "touchpoint"]
+
+
+@admin.register(models.Mailing)
+class MailingAdmin(admin.ModelAdmin):
+    list_display = ["kind", "course", "recipients", "sent_by", "sent_at"]
+    list_filter = ["kind", "course__workplace"]
+    search_fields = ["course__title"]
+    raw_id_fields = ["course", "sent_by"]
