@@ -18,7 +18,7 @@ pillow_heif.register_heif_opener()
 MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 MAX_FILES = 20
-STORED_SIDE = 2400  # long side of the stored photo: sharp on A4, light in the summary PDF
+STORED_SIDE = 1600  # long side of the stored photo: sharp on A4 at half width, light in the summary PDF
 THUMBNAIL_SIDE = 480
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 
