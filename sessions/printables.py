@@ -255,12 +255,16 @@ def m4_context(course: Course, **_kwargs) -> dict:
     return {**base_context(course), "per_page": range(8), "zones": [Zone.POSITIVE, Zone.NEGATIVE]}
 
 
+def in_pairs(entries: list) -> list[list]:
+    return [entries[i : i + 2] for i in range(0, len(entries), 2)]
+
+
 def meeting_cards_context(course: Course, **_kwargs) -> dict:
     zones = card_tree(course)
     return {
         **base_context(course),
-        "negatives": zones[Zone.NEGATIVE],
-        "positives": zones[Zone.POSITIVE],
+        "negative_rows": in_pairs(zones[Zone.NEGATIVE]),
+        "positive_rows": in_pairs(zones[Zone.POSITIVE]),
         "card_total": course.cards.filter(hidden=False).count(),
     }
 
