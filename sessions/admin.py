@@ -175,3 +175,12 @@ class GroupAdmin(admin.ModelAdmin):
     search_fields = ["course__title", "notes"]
     raw_id_fields = ["course"]
     filter_horizontal = ["members"]
+
+
+@admin.register(models.Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "course", "width", "height", "created_at"]
+    list_filter = ["course__workplace"]
+    search_fields = ["caption", "course__title"]
+    raw_id_fields = ["course", "uploaded_by"]
+    readonly_fields = ["image", "thumbnail", "width", "height", "uploaded_by"]

@@ -330,3 +330,16 @@ class TestFetcher:
         assert fetcher.fetch("https://print.borgerblik.invalid/print-photos/7/print").read() == b"jpeg"
         with pytest.raises(RefusedResource):
             fetcher.fetch("https://print.borgerblik.invalid/print-photos/8/print")
+
+
+def test_the_links_tag_shows_only_the_named_documents(rf, facilitator, course):
+    from django.template import Context, Template
+
+    request = rf.get("/")
+    request.user = facilitator
+    html = Template('{% load printables %}{% printable_links course "m1 m3" %}').render(
+        Context({"request": request, "course": course})
+    )
+    assert pdf_url(course, "m1") in html
+    assert pdf_url(course, "m3") in html
+    assert pdf_url(course, "m2") not in html

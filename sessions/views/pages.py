@@ -8,7 +8,6 @@ from django.views.decorators.http import require_GET
 
 from ..decorators import member_required
 from ..models import Activity, AgendaItem, AgendaPhase, Course, CoursePhase, Role, fill_placeholders
-from ..printables import printable_documents
 
 
 @require_GET
@@ -76,7 +75,6 @@ def course_detail(request, course):
             "can_manage": course.is_managed_by(request.user),
             "participant_count": course.participants.count(),
             "phases": list(CoursePhase),
-            "documents": printable_documents(request.user, course),
             "photos": course.photos.all(),
         },
     )
