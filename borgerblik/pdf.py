@@ -10,6 +10,7 @@ import hashlib
 import mimetypes
 import posixpath
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -27,8 +28,20 @@ STATIC_PREFIX = "/static/"
 PHOTO_PREFIX = "/print-photos/"
 PDF_VARIANT = "pdf/ua-1"
 CACHE_SECONDS = 60 * 60 * 24 * 7
-# Bump when templates or styles change so cached documents are rendered again.
-RENDER_VERSION = "1"
+
+
+def _render_version() -> str:
+    """A hash of the print templates and styles: a deploy that changes them renders documents anew."""
+    root = Path(settings.BASE_DIR)
+    files = sorted((root / "templates" / "print").glob("*.html")) + [root / "static" / "css" / "print.css"]
+    digest = hashlib.sha256()
+    for path in files:
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+RENDER_VERSION = _render_version()
 
 
 class RefusedResource(ValueError):
@@ -109,7 +122,9 @@ def render_pdf(
 
 def print_key(key_parts: list[str], fingerprint: str) -> str:
     """A short key for one document over one state of the data (also used as its ETag)."""
-    return hashlib.sha256("|".join([RENDER_VERSION, *key_parts, fingerprint]).encode()).hexdigest()
+    # The date is printed in the margins, so a document is rendered anew each day.
+    today = timezone.localdate().isoformat()
+    return hashlib.sha256("|".join([RENDER_VERSION, today, *key_parts, fingerprint]).encode()).hexdigest()
 
 
 def cached_pdf(key: str, render: Callable[[], bytes]) -> tuple[bytes, bool]:

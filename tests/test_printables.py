@@ -343,3 +343,15 @@ def test_the_links_tag_shows_only_the_named_documents(rf, facilitator, course):
     assert pdf_url(course, "m1") in html
     assert pdf_url(course, "m3") in html
     assert pdf_url(course, "m2") not in html
+
+
+def test_the_next_day_renders_the_document_again_for_the_date_in_the_margin(
+    facilitator_client, meeting_course, monkeypatch
+):
+    from datetime import date
+
+    import borgerblik.pdf
+
+    facilitator_client.get(pdf_url(meeting_course, "m3"))
+    monkeypatch.setattr(borgerblik.pdf.timezone, "localdate", lambda: date(2030, 1, 2))
+    assert facilitator_client.get(pdf_url(meeting_course, "m3"))["X-Print-Cache"] == "miss"
