@@ -211,3 +211,20 @@ def test_the_summary_shows_the_photos(facilitator_client, course, photo):
     reader = PdfReader(io.BytesIO(response.content))
     assert sum(len(page.images) for page in reader.pages) >= 1
     assert "Fotos af kortvæggen" in "".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_course_page_queries_do_not_grow_with_photos(facilitator_client, course, django_assert_max_num_queries, count):
+    Photo.objects.bulk_create(
+        Photo(
+            course=course,
+            image=f"photos/{course.pk}/{i}.jpg",
+            thumbnail=f"photos/{course.pk}/t{i}.jpg",
+            width=4,
+            height=3,
+        )
+        for i in range(count)
+    )
+    with django_assert_max_num_queries(20):
+        page = facilitator_client.get(reverse("dialogue:course", args=[course.pk]))
+    assert page.content.decode().count('class="photo-grid"') == 1
