@@ -206,3 +206,12 @@ class MailingAdmin(admin.ModelAdmin):
     list_filter = ["kind", "course__workplace"]
     search_fields = ["course__title"]
     raw_id_fields = ["course", "sent_by"]
+
+
+@admin.register(models.Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "course", "width", "height", "created_at"]
+    list_filter = ["course__workplace"]
+    search_fields = ["caption", "course__title"]
+    raw_id_fields = ["course", "uploaded_by"]
+    readonly_fields = ["image", "thumbnail", "width", "height", "uploaded_by"]

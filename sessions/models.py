@@ -599,3 +599,32 @@ class Mailing(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.course}"
+
+
+# --- Issue 6: photos of the card wall ---
+
+
+def photo_upload_to(instance, filename: str) -> str:
+    # Random names: a photo's address says nothing about the course's content or the uploader.
+    return f"photos/{instance.course_id}/{uuid.uuid4().hex}.jpg"
+
+
+class Photo(models.Model):
+    """A photo of the physical cards, re-encoded as JPEG without metadata, with a thumbnail."""
+
+    course = models.ForeignKey(Course, models.CASCADE, related_name="photos")
+    image = models.FileField(_("foto"), upload_to=photo_upload_to)
+    thumbnail = models.FileField(_("miniature"), upload_to=photo_upload_to)
+    width = models.PositiveIntegerField(_("bredde"))
+    height = models.PositiveIntegerField(_("højde"))
+    caption = models.CharField(_("billedtekst"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("uploadet"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["course", "created_at", "pk"]
+        verbose_name = _("foto")
+        verbose_name_plural = _("fotos")
+
+    def __str__(self):
+        return self.caption or f"{_('Foto')} {self.pk}"

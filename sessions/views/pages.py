@@ -75,6 +75,7 @@ def course_detail(request, course):
             "can_manage": course.is_managed_by(request.user),
             "participant_count": course.participants.count(),
             "phases": list(CoursePhase),
+            "photos": course.photos.all(),
         },
     )
 

@@ -1,0 +1,141 @@
+"""PDFs from Django templates with WeasyPrint: tagged (PDF/UA-1), with the project's own font.
+
+Templates under `templates/print/` refer to resources by site-relative URLs (`/static/...` and
+`/print-photos/<id>/<variant>`). The fetcher below answers only those: the project's static files
+and the photos of the one course being printed. Anything else (other hosts, `file://`, `data:`)
+is refused, so user text can never make the renderer read the disk or the network.
+"""
+
+import hashlib
+import mimetypes
+import posixpath
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# A host that can never resolve (RFC 2606): relative URLs in templates are joined onto it.
+BASE_URL = "https://print.borgerblik.invalid/"
+STATIC_PREFIX = "/static/"
+PHOTO_PREFIX = "/print-photos/"
+PDF_VARIANT = "pdf/ua-1"
+CACHE_SECONDS = 60 * 60 * 24 * 7
+
+
+def _render_version() -> str:
+    """A hash of the print templates and styles: a deploy that changes them renders documents anew."""
+    root = Path(settings.BASE_DIR)
+    files = sorted((root / "templates" / "print").glob("*.html")) + [root / "static" / "css" / "print.css"]
+    digest = hashlib.sha256()
+    for path in files:
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+RENDER_VERSION = _render_version()
+
+
+class RefusedResource(ValueError):
+    """A resource the print fetcher does not serve."""
+
+
+PhotoOpener = Callable[[int, str], bytes | None]
+
+
+class PrintFetcher(URLFetcher):
+    """Serves static files and, through `photo_opener`, the printed course's photos; nothing else."""
+
+    def __init__(self, photo_opener: PhotoOpener | None = None):
+        super().__init__(allowed_protocols=("https",), allow_redirects=False)
+        self.photo_opener = photo_opener
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme != "https" or parts.netloc != urlsplit(BASE_URL).netloc or parts.query:
+            raise RefusedResource(f"Not a print resource: {url}")
+        path = unquote(parts.path)
+        if path.startswith(STATIC_PREFIX):
+            body = static_bytes(path.removeprefix(STATIC_PREFIX))
+        elif path.startswith(PHOTO_PREFIX) and self.photo_opener is not None:
+            body = photo_bytes(path.removeprefix(PHOTO_PREFIX), self.photo_opener)
+        else:
+            body = None
+        if body is None:
+            raise RefusedResource(f"Not a print resource: {url}")
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        if path.startswith(PHOTO_PREFIX):
+            content_type = "image/jpeg"
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
+
+
+def static_bytes(relative: str) -> bytes | None:
+    """A file of the project's static files, or None; never outside them."""
+    normalized = posixpath.normpath(relative)
+    if normalized.startswith(("/", "..")) or "\\" in normalized or "\x00" in normalized:
+        return None
+    try:
+        found = finders.find(normalized)
+        if not found and staticfiles_storage.exists(normalized):
+            found = staticfiles_storage.path(normalized)
+    except Exception:  # SuspiciousFileOperation and storages without a local path
+        return None
+    if not found:
+        return None
+    with open(found, "rb") as handle:
+        return handle.read()
+
+
+def photo_bytes(rest: str, opener: PhotoOpener) -> bytes | None:
+    photo_id, _, variant = rest.partition("/")
+    if not photo_id.isdigit() or variant not in {"print", "thumbnail"}:
+        return None
+    return opener(int(photo_id), variant)
+
+
+def render_pdf(
+    template: str,
+    context: dict,
+    *,
+    title: str,
+    language: str | None = None,
+    photo_opener: PhotoOpener | None = None,
+) -> bytes:
+    """Render a print template to a tagged PDF in the given language (the active one by default).
+
+    Django's autoescaping stays on: user text in `context` is printed literally.
+    """
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(language):
+        html = render_to_string(template, {**context, "document_title": title, "document_language": language})
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=PrintFetcher(photo_opener))
+    return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+
+
+def print_key(key_parts: list[str], fingerprint: str) -> str:
+    """A short key for one document over one state of the data (also used as its ETag)."""
+    # The date is printed in the margins, so a document is rendered anew each day.
+    today = timezone.localdate().isoformat()
+    return hashlib.sha256("|".join([RENDER_VERSION, today, *key_parts, fingerprint]).encode()).hexdigest()
+
+
+def cached_pdf(key: str, render: Callable[[], bytes]) -> tuple[bytes, bool]:
+    """The PDF stored under this key in the shared cache, rendering it when missing.
+
+    Returns (pdf, came_from_cache). Keys include a fingerprint of the data printed, so a
+    stale document is never served; an old entry simply expires.
+    """
+    pdf = cache.get(f"print:{key}")
+    if pdf is not None:
+        return pdf, True
+    pdf = render()
+    cache.set(f"print:{key}", pdf, CACHE_SECONDS)
+    return pdf, False

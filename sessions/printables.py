@@ -1,0 +1,389 @@
+"""The printed documents of a course (M1–M4, the meeting script, the leader's summary): their data and rendering.
+
+Each document is a template under `templates/print/` and a function that reads what it prints.
+`course_fingerprint` sums up everything a document may print, so an unchanged document is served
+from the shared cache instead of being rendered again.
+"""
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max, Prefetch
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from borgerblik.pdf import cached_pdf, print_key, render_pdf
+from interviews.models import ReflectionSheet, SheetStatus
+
+from .models import (
+    Activity,
+    AgendaItem,
+    AgendaPhase,
+    ChecklistStage,
+    Course,
+    Group,
+    GroupKind,
+    Participant,
+    Photo,
+    Vote,
+    Zone,
+    fill_placeholders,
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str  # the URL's <name>.pdf
+    template: str
+    title: Any
+    facilitator_only: bool = False
+
+
+DOCUMENTS = {
+    doc.name: doc
+    for doc in [
+        Document("m1", "print/m1_guide.html", _("M1 Spørgeguide til borger")),
+        Document("m2", "print/m2_sheet.html", _("M2 Refleksionsark")),
+        Document("m2-udfyldt", "print/m2_sheet.html", _("M2 Refleksionsark – udfyldte"), facilitator_only=True),
+        Document("m3", "print/m3_programme.html", _("M3 Program – opsamlingsmøde")),
+        Document("m4", "print/m4_cut_cards.html", _("M4 Kort med positive og negative oplevelser")),
+        Document("kort", "print/meeting_cards.html", _("Kortene fra opsamlingsmødet")),
+        Document("drejebog", "print/script.html", _("Drejebog for facilitator")),
+        Document("opsamling", "print/summary.html", _("Opsamling")),
+    ]
+}
+# The participant's own filled sheets, downloaded from the phone.
+OWN_SHEETS = Document("mine-ark", "print/m2_sheet.html", _("M2 Mine refleksionsark"))
+
+
+def printable_documents(user, course: Course) -> list[Document]:
+    """The documents this user may download for the course (leaders do not get everyone's sheets)."""
+    manages = course.is_managed_by(user)
+    return [doc for doc in DOCUMENTS.values() if manages or not doc.facilitator_only]
+
+
+def course_for_print(course_id: int) -> Course:
+    return (
+        Course.objects.select_related("workplace", "tool", "chosen_touchpoint", "proposed_touchpoint")
+        .prefetch_related(
+            Prefetch(
+                "tool__agenda_items",
+                queryset=AgendaItem.objects.prefetch_related(
+                    Prefetch("activities", queryset=Activity.objects.order_by("position"))
+                ).order_by("number"),
+            ),
+            "tool__questions",
+            "tool__sheet_fields",
+            "tool__checklist_items",
+        )
+        .get(pk=course_id)
+    )
+
+
+def _digest(rows) -> str:
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
+
+
+def course_fingerprint(course: Course) -> str:
+    """A hash of everything the documents print; it changes whenever any of it changes.
+
+    A fixed number of queries (rows are hashed, not rendered), so it stays cheap for large courses.
+    """
+    tool = course.tool
+    parts = [
+        _digest(
+            Course.objects.filter(pk=course.pk).values_list(
+                "updated_at", "title", "anonymous", "workplace__name", "chosen_touchpoint", "proposed_touchpoint"
+            )
+        ),
+        _digest(course.workplace.touchpoints.values_list("pk", "name", "archived", "position")),
+        _digest(AgendaItem.objects.filter(tool=tool).values_list("pk", "number", "title", "duration_minutes", "phase")),
+        _digest(Activity.objects.filter(agenda_item__tool=tool).values_list("pk", "title", "prompt", "timer_minutes")),
+        _digest(tool.questions.values_list("pk", "text", "help_text")),
+        _digest(tool.sheet_fields.values_list("pk", "key", "label", "help_text", "kind", "choices")),
+        _digest(tool.checklist_items.values_list("pk", "stage", "text")),
+        _digest(course.participants.values_list("pk", "display_name")),
+        _digest(ReflectionSheet.objects.of_course(course).aggregate(n=Count("pk"), last=Max("updated_at")).items()),
+        _digest(course.cards.values_list("pk", "zone", "text", "merged_into", "hidden", "starred")),
+        _digest(course.groups.values_list("pk", "kind", "number", "notes").annotate(n=Count("members"))),
+        _digest(course.votes.aggregate(n=Count("pk"), last=Max("created_at")).items()),
+        _digest(course.photos.values_list("pk", "caption")),
+    ]
+    return hashlib.sha256("".join(parts).encode()).hexdigest()
+
+
+def questions(course: Course) -> list[tuple[Any, str]]:
+    values = course.placeholders()
+    return [(q, fill_placeholders(q.text, values)) for q in course.tool.questions.all()]
+
+
+def checklist(course: Course, stage: str) -> list[str]:
+    return [item.text for item in course.tool.checklist_items.all() if item.stage == stage]
+
+
+def show_names(course: Course) -> bool:
+    """Names are printed only where the course is not anonymous (a participant signs by giving a name)."""
+    return not course.anonymous
+
+
+def sheet_rows(course: Course, sheets) -> list[dict]:
+    """Sheets with their answers in the order of the tool's fields, ready for the template."""
+    fields = list(course.tool.sheet_fields.all())
+    names = show_names(course)
+    rows = []
+    for number, sheet in enumerate(sheets, start=1):
+        answers = []
+        for field in fields:
+            if field.key == "interviewed_on":
+                value = sheet.interviewed_on
+            elif field.key == "experience":
+                value = sheet.experience
+            elif field.kind == "items":
+                value = sheet.items(field.key)
+            else:
+                value = sheet.answers.get(field.key, "")
+            answers.append((field, value))
+        rows.append(
+            {
+                "number": number,
+                "sheet": sheet,
+                "author": sheet.participant.display_name if names else "",
+                "answers": answers,
+            }
+        )
+    return rows
+
+
+def card_tree(course: Course) -> dict[str, list[dict]]:
+    """Visible cards that were not merged into another, starred first, then by how many were merged in."""
+    cards = list(course.cards.filter(hidden=False).select_related("author").order_by("created_at", "pk"))
+    merged = Counter(card.merged_into_id for card in cards if card.merged_into_id)
+    merged_texts: dict[int, list[str]] = {}
+    for card in cards:
+        if card.merged_into_id:
+            merged_texts.setdefault(card.merged_into_id, []).append(card.text)
+    names = show_names(course)
+    zones: dict[str, list[dict]] = {Zone.NEGATIVE: [], Zone.POSITIVE: []}
+    for card in cards:
+        if card.merged_into_id:
+            continue
+        zones[card.zone].append(
+            {
+                "card": card,
+                "count": 1 + merged[card.pk],
+                "merged_texts": merged_texts.get(card.pk, []),
+                "author": card.author.display_name if names and card.author else "",
+            }
+        )
+    for entries in zones.values():
+        entries.sort(key=lambda entry: (not entry["card"].starred, -entry["count"]))
+    return zones
+
+
+def experience_chart(sheets) -> dict:
+    """Counts of the five-point experience scale, with bar geometry for the SVG."""
+    counts = Counter(sheet.experience for sheet in sheets if sheet.experience)
+    total = sum(counts.values())
+    top = max(counts.values(), default=0) or 1
+    labels = {
+        1: _("Meget dårlig"),
+        2: _("Dårlig"),
+        3: _("Middel"),
+        4: _("God"),
+        5: _("Meget god"),
+    }
+    bars = []
+    for index, score in enumerate(range(1, 6)):
+        height = round(120 * counts[score] / top)
+        bars.append(
+            {
+                "score": score,
+                "label": labels[score],
+                "count": counts[score],
+                "x": 50 + index * 90,
+                "height": height,
+                "y": 150 - height,
+            }
+        )
+    average = sum(score * n for score, n in counts.items()) / total if total else None
+    return {"bars": bars, "total": total, "average": average}
+
+
+def photo_opener_for(course: Course):
+    """Reads a photo of this course only (any other id gives nothing)."""
+
+    def opener(photo_id: int, variant: str) -> bytes | None:
+        photo = Photo.objects.filter(course=course, pk=photo_id).first()
+        if photo is None:
+            return None
+        field = photo.thumbnail if variant == "thumbnail" else photo.image
+        with field.open("rb") as handle:
+            return handle.read()
+
+    return opener
+
+
+def base_context(course: Course) -> dict:
+    return {"course": course, "touchpoint": course.touchpoint, "printed_on": timezone.localdate()}
+
+
+def m1_context(course: Course, **_kwargs) -> dict:
+    return {
+        **base_context(course),
+        "questions": questions(course),
+        "advice": checklist(course, ChecklistStage.INTERVIEW),
+    }
+
+
+def m2_context(course: Course, *, sheets=None, **_kwargs) -> dict:
+    return {
+        **base_context(course),
+        "questions": questions(course),
+        "fields": list(course.tool.sheet_fields.all()),
+        "sheets": sheet_rows(course, sheets) if sheets is not None else None,
+        "scale": range(1, 6),
+    }
+
+
+def m3_context(course: Course, **_kwargs) -> dict:
+    return {**base_context(course), "agenda": course.agenda(AgendaPhase.FOLLOWUP)}
+
+
+def m4_context(course: Course, **_kwargs) -> dict:
+    return {**base_context(course), "per_page": range(8), "zones": [Zone.POSITIVE, Zone.NEGATIVE]}
+
+
+def in_pairs(entries: list) -> list[list]:
+    return [entries[i : i + 2] for i in range(0, len(entries), 2)]
+
+
+def meeting_cards_context(course: Course, **_kwargs) -> dict:
+    zones = card_tree(course)
+    return {
+        **base_context(course),
+        "negative_rows": in_pairs(zones[Zone.NEGATIVE]),
+        "positive_rows": in_pairs(zones[Zone.POSITIVE]),
+        "card_total": course.cards.filter(hidden=False).count(),
+    }
+
+
+def script_context(course: Course, **_kwargs) -> dict:
+    values = course.placeholders()
+    agenda = course.agenda()
+    for entry in agenda:
+        entry.prompts = [(activity, fill_placeholders(activity.prompt, values)) for activity in entry.activities.all()]
+    return {
+        **base_context(course),
+        "kickoff": [entry for entry in agenda if entry.phase == AgendaPhase.KICKOFF],
+        "meeting": [entry for entry in agenda if entry.phase == AgendaPhase.FOLLOWUP],
+        "questions": questions(course),
+    }
+
+
+def summary_context(course: Course, **_kwargs) -> dict:
+    """The leader's summary.
+
+    Sections for later features print only when their data is in the context: `methods`
+    (list of {"text", "dots"}), `decisions` ({"keep": [...], "develop": [...], "stop": [...]})
+    and `trial_actions` (list of dicts with "title" and the fields of a prøvehandling).
+    """
+    sheets = list(
+        ReflectionSheet.objects.of_course(course)
+        .submitted()
+        .select_related("participant")
+        .order_by("participant__joined_at", "created_at", "pk")
+    )
+    zones = card_tree(course)
+    names = show_names(course)
+    groups = list(
+        Group.objects.filter(course=course, kind=GroupKind.SURPRISES)
+        .exclude(notes="")
+        .prefetch_related(Prefetch("members", queryset=Participant.objects.order_by("joined_at", "pk")))
+        .order_by("number")
+    )
+    surprise_groups = [
+        {
+            "number": group.number,
+            "notes": [line.strip(" -•\t") for line in group.notes.splitlines() if line.strip(" -•\t")],
+            "members": [m.display_name for m in group.members.all() if m.display_name] if names else [],
+        }
+        for group in groups
+    ]
+    learnings = [
+        {"text": sheet.answers["learnings"].strip(), "author": sheet.participant.display_name if names else ""}
+        for sheet in sheets
+        if isinstance(sheet.answers.get("learnings"), str) and sheet.answers["learnings"].strip()
+    ]
+    votes = list(
+        Vote.objects.filter(course=course)
+        .values("touchpoint__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "touchpoint__name")
+    )
+    photos = list(course.photos.order_by("created_at", "pk"))
+    return {
+        **base_context(course),
+        "participant_count": course.participants.count(),
+        "interview_count": len(sheets),
+        "card_count": course.cards.filter(hidden=False).count(),
+        "chart": experience_chart(sheets),
+        "negatives": zones[Zone.NEGATIVE],
+        "positives": zones[Zone.POSITIVE],
+        "surprise_groups": surprise_groups,
+        "learnings": learnings,
+        "votes": votes,
+        "photos": photos,
+        "next_steps": checklist(course, ChecklistStage.FOLLOWUP),
+        "names_shown": names,
+    }
+
+
+CONTEXTS = {
+    "m1": m1_context,
+    "m2": m2_context,
+    "m2-udfyldt": m2_context,
+    "mine-ark": m2_context,
+    "m3": m3_context,
+    "m4": m4_context,
+    "kort": meeting_cards_context,
+    "drejebog": script_context,
+    "opsamling": summary_context,
+}
+
+
+def document_sheets(course: Course, name: str, participant: Participant | None = None):
+    if name == "m2-udfyldt":
+        return (
+            ReflectionSheet.objects.of_course(course)
+            .exclude(status=SheetStatus.DRAFT, answers={})
+            .select_related("participant")
+            .order_by("participant__joined_at", "created_at", "pk")
+        )
+    if name == "mine-ark" and participant is not None:
+        return participant.sheets.select_related("participant").order_by("created_at", "pk")
+    return None
+
+
+def document_key(course: Course, document: Document, language: str, participant: Participant | None = None) -> str:
+    """The cache key and ETag of a document: changes whenever anything it prints changes."""
+    parts = [str(course.pk), document.name, language, str(participant.pk if participant else "")]
+    return print_key(parts, course_fingerprint(course))
+
+
+def document_pdf(
+    course: Course, document: Document, language: str, participant: Participant | None = None, key: str = ""
+) -> tuple[bytes, bool]:
+    """The document as PDF bytes, from the shared cache when the course's data has not changed."""
+
+    def render() -> bytes:
+        full = course_for_print(course.pk)
+        context = CONTEXTS[document.name](full, sheets=document_sheets(full, document.name, participant))
+        with translation.override(language):
+            title = f"{document.title} – {full.title}"
+        return render_pdf(
+            document.template, context, title=title, language=language, photo_opener=photo_opener_for(full)
+        )
+
+    return cached_pdf(key or document_key(course, document, language, participant), render)
