@@ -46,8 +46,10 @@ def sheet_save(
     answers: dict,
     signed: bool | None = None,
     submit: bool = False,
+    client_key: str = "",
 ) -> ReflectionSheet:
-    """Store the phone's copy of the sheet if it was based on the stored revision.
+    """Store the phone's copy of the sheet if it was based on the stored revision, or if the same browser
+    copy (client_key) made the stored revision – then the phone's copy is the newer one.
 
     A repeated save of exactly what is stored (a retry whose answer was lost) succeeds without a change,
     so an offline submit retried later is stored once.
@@ -66,13 +68,15 @@ def sheet_save(
         )
         if same and (not submit or current.status == SheetStatus.SUBMITTED):
             return current
-        if revision != current.revision and not same:
+        own_latest = bool(client_key) and client_key == current.client_key
+        if revision != current.revision and not same and not own_latest:
             raise SheetConflict
         fields = {
             "interviewed_on": interviewed_on,
             "experience": experience,
             "answers": answers,
             "revision": F("revision") + 1,
+            "client_key": client_key,
             "updated_at": timezone.now(),
         }
         if signed is not None:

@@ -84,7 +84,7 @@ def _with_rows_changed(post):
     return data
 
 
-def _save(sheet, participant, form, *, submit: bool) -> ReflectionSheet:
+def _save(sheet, participant, form, *, submit: bool, client_key: str = "") -> ReflectionSheet:
     data = form.cleaned_data
     return sheet_save(
         sheet=sheet,
@@ -95,6 +95,7 @@ def _save(sheet, participant, form, *, submit: bool) -> ReflectionSheet:
         answers=form.answers(),
         signed=data.get("signed") if "signed" in form.fields else None,
         submit=submit,
+        client_key=client_key[:40],
     )
 
 
@@ -227,7 +228,7 @@ def sheet_autosave(request, participant, sheet_id):
         errors = {key: [str(message) for message in messages_] for key, messages_ in form.errors.items()}
         return JsonResponse({"saved": False, "errors": errors, "hints": hints}, status=400)
     try:
-        sheet = _save(sheet, participant, form, submit=submitting)
+        sheet = _save(sheet, participant, form, submit=submitting, client_key=request.POST.get("client", ""))
     except SheetConflict:
         return JsonResponse(
             {"saved": False, "conflict": True, "message": _("Arket er ændret et andet sted. Genindlæs siden.")},

@@ -443,3 +443,19 @@ def test_the_sheet_page_queries_do_not_grow_with_participants(interviewing, coun
         assert phone.get(edit_url(sheet)).status_code == 200
     with django_assert_max_num_queries(10):
         assert phone.get(reverse("interviews:sheets", args=[interviewing.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_phone_may_build_on_its_own_save_whose_answer_was_lost(phone, sheet):
+    phone.post(autosave_url(sheet), filled(answer_1="Første", client="phone-a"))  # the answer never arrived
+    response = phone.post(autosave_url(sheet), filled(answer_1="Første og anden", client="phone-a"))
+    assert response.status_code == 200
+    sheet.refresh_from_db()
+    assert sheet.answers["answer_1"] == "Første og anden"
+
+
+@pytest.mark.django_db
+def test_another_browser_copy_with_an_old_revision_is_a_conflict(phone, sheet):
+    phone.post(autosave_url(sheet), filled(answer_1="Fra telefonen", client="phone-a"))
+    response = phone.post(autosave_url(sheet), filled(answer_1="Fra en anden fane", client="laptop-b"))
+    assert response.status_code == 409

@@ -76,6 +76,17 @@
     return local;
   }
 
+  // This browser's copy of the sheet: the server lets it build on a revision it made itself.
+  function clientKey() {
+    var local = readLocal() || {};
+    if (!local.client) {
+      var bytes = new Uint8Array(16);
+      window.crypto.getRandomValues(bytes);
+      local = writeLocal({ client: Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("") });
+    }
+    return local.client;
+  }
+
   function same(a, b) {
     return JSON.stringify(a) === JSON.stringify(b);
   }
@@ -177,6 +188,7 @@
     body.append("revision", revisionInput.value);
     pairs.forEach(function (pair) { body.append(pair[0], pair[1]); });
     if (submit) body.append("submit", "1");
+    body.append("client", clientKey());
     return fetch(url, {
       method: "POST",
       body: body,
@@ -272,7 +284,8 @@
   // --- On load: bring back what this phone had not yet sent ---------------------------------------
   var local = readLocal();
   if (local && (local.dirty || local.submit) && local.entries) {
-    if (local.revision === parseInt(revisionInput.value, 10)) {
+    var ours = local.client && local.client === form.dataset.client;
+    if (local.revision === parseInt(revisionInput.value, 10) || ours) {
       apply(local.entries);
       say(msg("local"));
       flush();
