@@ -15,7 +15,7 @@ SCALE = [
     (4, _("God")),
     (5, _("Meget god")),
 ]
-SMILEYS = {1: "😞", 2: "🙁", 3: "😐", 4: "🙂", 5: "😀"}
+SMILEYS = {1: "😞", 2: "😟", 3: "😐", 4: "😊", 5: "😀"}
 
 
 class ItemsWidget(forms.Widget):
