@@ -459,3 +459,16 @@ def test_another_browser_copy_with_an_old_revision_is_a_conflict(phone, sheet):
     phone.post(autosave_url(sheet), filled(answer_1="Fra telefonen", client="phone-a"))
     response = phone.post(autosave_url(sheet), filled(answer_1="Fra en anden fane", client="laptop-b"))
     assert response.status_code == 409
+
+
+@pytest.mark.django_db
+def test_the_course_page_links_to_the_sheets_and_the_example(facilitator_client, course):
+    text = facilitator_client.get(reverse("dialogue:course", args=[course.pk])).content.decode()
+    assert reverse("interviews:overview", args=[course.pk]) in text
+    assert reverse("interviews:example", args=[course.pk]) in text
+
+
+@pytest.mark.django_db
+def test_a_leader_sees_no_example_button(leader_client, course):
+    text = leader_client.get(reverse("dialogue:course", args=[course.pk])).content.decode()
+    assert reverse("interviews:example", args=[course.pk]) not in text

@@ -136,13 +136,7 @@ def test_the_facilitator_fills_in_an_own_example(page, live_server, visit, login
     page.set_viewport_size(PHONE)
     login(page, "frida")
     page.goto(f"{live_server.url}/forloeb/{interviewing.pk}/")
-    page.evaluate(
-        """(url) => { const f = document.createElement('form'); f.method = 'post'; f.action = url;
-        const t = document.createElement('input'); t.type = 'hidden'; t.name = 'csrfmiddlewaretoken';
-        t.value = JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRFToken']; f.appendChild(t);
-        document.body.appendChild(f); f.submit(); }""",
-        f"/forloeb/{interviewing.pk}/eget-eksempel/",
-    )
+    page.get_by_role("button", name="Udfyld dit eget eksempel").click()
     page.wait_for_url("**/ark/*/")
     expect(page.get_by_text("dit eksempel")).to_be_visible()
     visit(page, page.url)
