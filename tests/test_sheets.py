@@ -472,3 +472,10 @@ def test_the_course_page_links_to_the_sheets_and_the_example(facilitator_client,
 def test_a_leader_sees_no_example_button(leader_client, course):
     text = leader_client.get(reverse("dialogue:course", args=[course.pk])).content.decode()
     assert reverse("interviews:example", args=[course.pk]) not in text
+
+
+@pytest.mark.django_db
+def test_the_default_button_saves_rather_than_removes(phone, sheet):
+    text = phone.get(edit_url(sheet)).content.decode()
+    form = text[text.index("<form") :]
+    assert form.index('value="save"') < form.index('name="remove"')

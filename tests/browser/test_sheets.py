@@ -99,8 +99,11 @@ def test_a_cpr_number_is_shown_as_an_error_while_typing(page, live_server, axe, 
     page.get_by_label("Det overraskede mig").fill("Han sagde 010203-1234")
     expect(page.locator("#id_surprises_error")).to_contain_text("Feltet »Det overraskede mig«")
     expect(page.get_by_label("Det overraskede mig")).to_have_value("Han sagde 010203-1234")
+    page.get_by_label("Punkt 1").first.fill("Hurtigt")
     page.get_by_label("Hvordan brugte borgeren servicemødet?").fill("Hun hedder Anne Hansen")
+    page.get_by_label("Hvordan brugte borgeren servicemødet?").press("Enter")  # saves, never removes an item
     expect(page.locator("#id_context_hint")).to_be_visible()
+    expect(page.get_by_label("Punkt 1").first).to_have_value("Hurtigt")
     assert_accessible(axe, page)
 
 
