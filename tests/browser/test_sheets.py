@@ -144,3 +144,20 @@ def test_the_facilitator_fills_in_an_own_example(page, live_server, visit, login
     expect(page.get_by_text("dit eksempel")).to_be_visible()
     visit(page, page.url)
     page.screenshot(path="/tmp/issue4-sheet-phone.png", full_page=True)
+
+
+def test_a_sheet_after_the_meeting_started_is_read_only_and_accessible(page, live_server, visit, mette, interviewing):
+    sheet = ReflectionSheet.objects.create(
+        participant=mette,
+        status=SheetStatus.SUBMITTED,
+        experience=2,
+        answers={"positives": ["Hurtigt"], "surprises": "Ingen brugte appen"},
+    )
+    interviewing.phase = CoursePhase.MEETING
+    interviewing.save()
+    page.set_viewport_size(PHONE)
+    join_as(page, live_server, mette)
+    visit(page, f"{live_server.url}/deltager/{mette.course_id}/ark/")
+    visit(page, f"{live_server.url}/deltager/{mette.course_id}/ark/{sheet.pk}/")
+    expect(page.get_by_text("Ingen brugte appen")).to_be_visible()
+    assert page.locator("textarea").count() == 0
