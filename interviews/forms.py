@@ -120,7 +120,13 @@ class SheetForm(NoCprFormMixin, forms.Form):
         hints = []
         for field in self.sheet_fields:
             if field.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT, FieldKind.ITEMS):
-                value = self.data.getlist(field.key) if hasattr(self.data, "getlist") else [self.data.get(field.key)]
+                if self.is_bound:
+                    value = (
+                        self.data.getlist(field.key) if hasattr(self.data, "getlist") else [self.data.get(field.key)]
+                    )
+                else:
+                    stored = self.initial.get(field.key)
+                    value = stored if isinstance(stored, list) else [stored]
                 if any(looks_like_full_name(str(item or "")) for item in value):
                     hints.append(field.key)
         return hints

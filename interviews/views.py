@@ -55,7 +55,7 @@ def _form(participant, sheet_fields, data=None, *, sheet=None, submitting=False)
 
 def _rows(form: SheetForm, bound: bool, questions: dict) -> list[dict]:
     """What the template needs per sheet field: the bound field, items with a blank row to type in, a name hint."""
-    hints = set(form.name_hints()) if bound else set()
+    hints = set(form.name_hints())
     rows = []
     for field in form.sheet_fields:
         question = questions.get(field.question_id, "")

@@ -479,3 +479,11 @@ def test_the_default_button_saves_rather_than_removes(phone, sheet):
     text = phone.get(edit_url(sheet)).content.decode()
     form = text[text.index("<form") :]
     assert form.index('value="save"') < form.index('name="remove"')
+
+
+@pytest.mark.django_db
+def test_the_reminder_shows_for_a_stored_name_when_the_sheet_is_opened(phone, sheet):
+    sheet.answers = {"negatives": ["Navnet er Ole Sørensen"]}
+    sheet.save()
+    text = phone.get(edit_url(sheet)).content.decode()
+    assert 'id="id_negatives_hint">' in text
