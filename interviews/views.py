@@ -4,12 +4,14 @@ from collections import Counter
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Max
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
 
 from sessions.decorators import facilitator_required, member_required, participant_remember, participant_required
 from sessions.models import ChecklistStage, FieldKind, Participant, fill_placeholders
@@ -263,10 +265,22 @@ def example(request, course):
     return response
 
 
+def _overview_etag(request, course, *args, **kwargs) -> str:
+    """Changes whenever a sheet is saved or removed or a participant joins; the page and its partial differ."""
+    sheets = ReflectionSheet.objects.of_course(course).aggregate(count=Count("pk"), latest=Max("updated_at"))
+    latest = sheets["latest"].isoformat() if sheets["latest"] else "-"
+    part = "summary" if getattr(request, "htmx", False) else "page"
+    return f"sheets-{course.pk}-{part}-{sheets['count']}-{latest}-{course.participants.count()}"
+
+
 @require_GET
 @member_required
+@condition(etag_func=_overview_etag)
 def overview(request, course):
-    """Every submitted sheet, the effects and surprises gathered, and the citizens' overall experience."""
+    """Every submitted sheet, the effects and surprises gathered, and the citizens' overall experience.
+
+    The summary polls itself (htmx) so the facilitator sees sheets arrive; unchanged answers are 304.
+    """
     sheet_fields = _sheet_fields(course)
     submitted = list(
         ReflectionSheet.objects.of_course(course).submitted().select_related("participant").order_by("submitted_at")
@@ -287,9 +301,10 @@ def overview(request, course):
     for sheet in submitted:
         sheet.author = sheet.participant.public_name if (not course.anonymous or sheet.signed) else None
         sheet.shown = _read_only_answers(sheet, sheet_fields)
-    return render(
+    template = "interviews/overview.html#summary" if request.htmx else "interviews/overview.html"
+    response = render(
         request,
-        "interviews/overview.html",
+        template,
         {
             "course": course,
             "sheets": submitted,
@@ -305,3 +320,5 @@ def overview(request, course):
             "draft_count": ReflectionSheet.objects.of_course(course).filter(status=SheetStatus.DRAFT).count(),
         },
     )
+    patch_cache_control(response, private=True, no_cache=True)  # the browser asks again with If-None-Match
+    return response

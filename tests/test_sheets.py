@@ -487,3 +487,21 @@ def test_the_reminder_shows_for_a_stored_name_when_the_sheet_is_opened(phone, sh
     sheet.save()
     text = phone.get(edit_url(sheet)).content.decode()
     assert 'id="id_negatives_hint">' in text
+
+
+@pytest.mark.django_db
+def test_the_overview_summary_is_an_htmx_partial(facilitator_client, interviewing, mette):
+    submitted_sheet(mette, positives=["Hurtigt"])
+    response = facilitator_client.get(reverse("interviews:overview", args=[interviewing.pk]), HTTP_HX_REQUEST="true")
+    text = response.content.decode()
+    assert 'id="sheets-summary"' in text and "Hurtigt" in text
+    assert "<html" not in text and "Arkene ét for ét" not in text
+
+
+@pytest.mark.django_db
+def test_an_unchanged_overview_answers_304_and_a_new_sheet_changes_it(facilitator_client, interviewing, mette):
+    url = reverse("interviews:overview", args=[interviewing.pk])
+    etag = facilitator_client.get(url, HTTP_HX_REQUEST="true")["ETag"]
+    assert facilitator_client.get(url, HTTP_HX_REQUEST="true", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    submitted_sheet(mette, positives=["Ny"])
+    assert facilitator_client.get(url, HTTP_HX_REQUEST="true", HTTP_IF_NONE_MATCH=etag).status_code == 200
