@@ -161,3 +161,15 @@ def test_a_sheet_after_the_meeting_started_is_read_only_and_accessible(page, liv
     visit(page, f"{live_server.url}/deltager/{mette.course_id}/ark/{sheet.pk}/")
     expect(page.get_by_text("Ingen brugte appen")).to_be_visible()
     assert page.locator("textarea").count() == 0
+
+
+def test_the_overview_summary_picks_up_a_new_sheet(page, live_server, login, interviewing, facilitator, mette):
+    page.set_viewport_size(LAPTOP)
+    login(page, "frida")
+    page.goto(f"{live_server.url}/forloeb/{interviewing.pk}/refleksionsark/")
+    expect(page.locator("#sheets-summary")).to_contain_text("0 afleverede ark")
+    ReflectionSheet.objects.create(
+        participant=mette, status=SheetStatus.SUBMITTED, submitted_at=timezone.now(), answers={"negatives": ["Kø"]}
+    )
+    expect(page.locator("#sheets-summary")).to_contain_text("1 afleveret ark", timeout=20_000)
+    expect(page.locator("#negatives-heading")).to_contain_text("(1)")
