@@ -163,7 +163,18 @@ def sheet_edit(request, participant, sheet_id):
             try:
                 sheet = _save(sheet, participant, form, submit=submitting)
             except SheetConflict:
-                form.add_error(None, _("Arket er blevet ændret et andet sted. Genindlæs siden for at se det."))
+                # Keep what was typed, based on the stored revision: saving again is a deliberate overwrite.
+                data = request.POST.copy()
+                data["revision"] = ReflectionSheet.objects.values_list("revision", flat=True).get(pk=sheet.pk)
+                form = _form(participant, sheet_fields, data, submitting=submitting)
+                form.is_valid()
+                form.add_error(
+                    None,
+                    _(
+                        "Arket er blevet ændret et andet sted, mens du skrev. Din tekst står herunder – "
+                        "gem igen for at gemme din udgave, eller åbn arket på ny for at se den anden."
+                    ),
+                )
                 status = 409
             except ValidationError as error:
                 form.add_error(None, error)

@@ -505,3 +505,16 @@ def test_an_unchanged_overview_answers_304_and_a_new_sheet_changes_it(facilitato
     assert facilitator_client.get(url, HTTP_HX_REQUEST="true", HTTP_IF_NONE_MATCH=etag).status_code == 304
     submitted_sheet(mette, positives=["Ny"])
     assert facilitator_client.get(url, HTTP_HX_REQUEST="true", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_stale_form_without_javascript_keeps_the_text_and_may_be_saved_again(phone, sheet):
+    phone.post(autosave_url(sheet), filled(answer_1="Fra en anden fane", client="tab-b"))
+    response = phone.post(edit_url(sheet), {**filled(answer_1="Min udgave"), "action": "save"})
+    text = response.content.decode()
+    assert response.status_code == 409
+    assert "Min udgave" in text and "ændret et andet sted" in text
+    assert 'name="revision" value="1"' in text
+    phone.post(edit_url(sheet), {**filled(answer_1="Min udgave", revision=1), "action": "save"})
+    sheet.refresh_from_db()
+    assert sheet.answers["answer_1"] == "Min udgave"
