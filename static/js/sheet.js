@@ -290,8 +290,19 @@
       say(msg("local"));
       flush();
     } else if (!same(local.entries, entries())) {
+      // Another device or tab saved since this phone's copy: show the stored one, offer this phone's copy.
       say(msg("oldCopy"), "problem");
-      window.localStorage.removeItem(storageKey);
+      var use = document.createElement("button");
+      use.type = "button";
+      use.className = "button";
+      use.textContent = msg("useLocal");
+      use.addEventListener("click", function () {
+        apply(local.entries);
+        writeLocal({ revision: parseInt(revisionInput.value, 10), dirty: true, entries: entries() });
+        use.remove();
+        flush();
+      });
+      state.insertAdjacentElement("afterend", use);
     }
   } else {
     writeLocal({ revision: parseInt(revisionInput.value, 10), dirty: false, submit: false, entries: entries() });

@@ -173,3 +173,24 @@ def test_the_overview_summary_picks_up_a_new_sheet(page, live_server, login, int
     )
     expect(page.locator("#sheets-summary")).to_contain_text("1 afleveret ark", timeout=20_000)
     expect(page.locator("#negatives-heading")).to_contain_text("(1)")
+
+
+def test_a_copy_older_than_another_devices_save_can_still_be_used(page, live_server, axe, mette):
+    page.set_viewport_size(PHONE)
+    join_as(page, live_server, mette)
+    sheet = ReflectionSheet.objects.create(participant=mette)
+    url = f"{live_server.url}/deltager/{mette.course_id}/ark/{sheet.pk}/"
+    page.goto(url)
+    page.context.set_offline(True)
+    page.get_by_label("Det kan vi lære").fill("skrevet på telefonen")
+    expect(page.locator("#save-state")).to_have_text("Ingen forbindelse – gemmes igen automatisk")
+    ReflectionSheet.objects.filter(pk=sheet.pk).update(revision=1, answers={"learnings": "fra en anden enhed"})
+    page.context.set_offline(False)
+    page.goto(url)
+    expect(page.get_by_label("Det kan vi lære")).to_have_value("fra en anden enhed")
+    assert_accessible(axe, page)
+    page.get_by_role("button", name="Brug udgaven fra telefonen i stedet").click()
+    expect(page.get_by_label("Det kan vi lære")).to_have_value("skrevet på telefonen")
+    expect(page.locator("#save-state")).to_contain_text("Gemt kl.")
+    sheet.refresh_from_db()
+    assert sheet.answers["learnings"] == "skrevet på telefonen"
