@@ -167,11 +167,13 @@
   function showErrors(errors) {
     form.querySelectorAll(".field-error").forEach(function (p) { p.textContent = ""; });
     form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+    form.querySelectorAll(".field--error").forEach(function (el) { el.classList.remove("field--error"); });
     Object.keys(errors || {}).forEach(function (key) {
       var box = document.getElementById("id_" + key + "_error");
       if (box) box.textContent = errors[key].join(" ");
       var field = document.getElementById("id_" + key);
       if (field && field.tagName !== "FIELDSET") field.setAttribute("aria-invalid", "true");
+      if (field && field.closest(".field")) field.closest(".field").classList.add("field--error");
     });
   }
 

@@ -105,6 +105,7 @@ def test_a_cpr_number_is_shown_as_an_error_while_typing(page, live_server, axe, 
     expect(page.locator("#id_context_hint")).to_be_visible()
     expect(page.get_by_label("Punkt 1").first).to_have_value("Hurtigt")
     assert_accessible(axe, page)
+    page.screenshot(path="/tmp/issue4-sheet-errors.png", full_page=True)
 
 
 def test_the_sheet_fits_320_px_and_is_accessible(page, live_server, axe, mette):
