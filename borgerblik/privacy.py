@@ -6,10 +6,13 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# DDMMYY, an optional dash or space, then four digits; not part of a longer run of digits.
-_CPR = re.compile(r"(?<![\d])(\d{2})(\d{2})(\d{2})[ \u00a0\-\u2010-\u2015]?(\d{4})(?![\d])")
+# DDMMYY, then a space, a dash of any kind (hyphen, en dash, minus sign…) with or without a space on
+# either side, or nothing; then four digits; not part of a longer run of digits.
+_DASH = "\\-\u2010-\u2015\u2212"
+_CPR = re.compile(rf"(?<!\d)(\d{{2}})(\d{{2}})(\d{{2}})(?:[ \u00a0]?[{_DASH}][ \u00a0]?|[ \u00a0])?(\d{{4}})(?!\d)")
+# "hedder"/"hed"/"navn"/"navnet er"/"navn:" in any case, then two or more capitalised words.
 _NAME_HINT = re.compile(
-    r"\b(?:hedder|navn(?:et)?\s*(?:er|:)?)\s+[A-ZÆØÅ][a-zæøåéü]+(?:\s+[A-ZÆØÅ][a-zæøåéü]+)+", re.UNICODE
+    r"(?i:\b(?:hedder|hed|navn(?:et)?(?:\s*(?:er|:))?))\s+[A-ZÆØÅ][a-zæøåéü]+(?:[ \-][A-ZÆØÅ][a-zæøåéü]+)+"
 )
 
 

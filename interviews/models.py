@@ -37,6 +37,16 @@ class ReflectionSheet(models.Model):
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ændret"), auto_now=True)
     submitted_at = models.DateTimeField(_("afleveret"), null=True, blank=True)
+    # Raised by every save; a save based on an older revision is refused, so a stale tab cannot overwrite.
+    revision = models.PositiveIntegerField(_("udgave"), default=0)
+    # The browser copy (sheet.js) that made the latest revision: its next save may build on it even if the
+    # answer to its previous save was lost on the way.
+    client_key = models.CharField(max_length=40, blank=True, editable=False)
+    signed = models.BooleanField(
+        _("vis mit navn"),
+        default=False,
+        help_text=_("Facilitatoren må se, at arket er mit, selv om forløbet er anonymt."),
+    )
 
     objects = ReflectionSheetQuerySet.as_manager()
 
