@@ -55,6 +55,7 @@ urlpatterns = [
     # Printables and photos (issue 6)
     path("forloeb/<int:course_id>/print/<slug:name>.pdf", printables.printable, name="printable"),
     path("deltager/<int:course_id>/print/mine-ark.pdf", printables.own_sheets, name="own_sheets_pdf"),
+    path("j/<str:code>/<slug:name>.pdf", printables.handout, name="handout"),
     path("forloeb/<int:course_id>/fotos/", photos.photo_upload, name="photo_upload"),
     path("forloeb/<int:course_id>/fotos/<int:photo_id>/", photos.photo_file, name="photo"),
     path(

@@ -158,3 +158,34 @@ def test_interview_status_queries_do_not_grow(
         ReflectionSheet.objects.create(participant=participant)
     with django_assert_max_num_queries(14):
         assert facilitator_client.get(f"/forloeb/{chosen.pk}/interviewperiode/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_invitation_links_to_the_guide_the_personal_link_and_handouts(facilitator_client, chosen, people):
+    send_invitation(facilitator_client, chosen)
+    body = mail.outbox[0].body
+    assert f"/deltager/{chosen.pk}/spoergeguide/" in body
+    assert "/deltager/retur/" in body
+    assert f"/j/{chosen.join_code}/m1.pdf" in body
+    assert f"/j/{chosen.join_code}/m2.pdf" in body
+
+
+@pytest.mark.django_db
+def test_the_handouts_open_with_the_join_code_without_login(client, chosen):
+    for name in ("m1", "m2"):
+        response = client.get(f"/j/{chosen.join_code}/{name}.pdf")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.django_db
+def test_the_join_code_opens_no_other_document(client, chosen):
+    for name in ("opsamling", "m2-udfyldt", "kort", "drejebog"):
+        assert client.get(f"/j/{chosen.join_code}/{name}.pdf").status_code == 404
+
+
+@pytest.mark.django_db
+def test_guessing_codes_for_handouts_is_rate_limited(client, chosen):
+    for _ in range(10):
+        assert client.get("/j/ZZZZZZ/m1.pdf").status_code == 404
+    assert client.get(f"/j/{chosen.join_code}/m1.pdf").status_code == 429

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
@@ -37,11 +37,11 @@ def _wrong_codes_key(request) -> str:
     return f"join:wrong:{_client_address(request)}"
 
 
-def _too_many_wrong_codes(request) -> bool:
+def too_many_wrong_codes(request) -> bool:
     return (cache.get(_wrong_codes_key(request)) or 0) >= WRONG_CODES_ALLOWED
 
 
-def _count_wrong_code(request) -> None:
+def count_wrong_code(request) -> None:
     # The cache is the database, so every server process counts into the same row.
     key = _wrong_codes_key(request)
     if not cache.add(key, 1, WRONG_CODES_WINDOW):
@@ -51,36 +51,28 @@ def _count_wrong_code(request) -> None:
             cache.set(key, 1, WRONG_CODES_WINDOW)
 
 
-def _rate_limited(request) -> HttpResponse:
+def rate_limited(request) -> HttpResponse:
     return render(request, "sessions/join_limited.html", status=429)
-
-
-def optional_url(name: str, *args) -> str | None:
-    """The URL of a page another part of the product provides, or None while it is not there."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 @require_http_methods(["GET", "POST"])
 def join(request):
     """Type the code from the projector."""
     if request.method == "POST":
-        if _too_many_wrong_codes(request):
-            return _rate_limited(request)
+        if too_many_wrong_codes(request):
+            return rate_limited(request)
         form = JoinCodeForm(request.POST)
         if form.is_valid():
             course = Course.objects.filter(join_code=form.cleaned_data["code"]).first()
             if course is None:
-                _count_wrong_code(request)
+                count_wrong_code(request)
                 form.add_error("code", _("Vi kender ikke den kode. Tjek den på skærmen, og prøv igen."))
             elif not services.course_is_joinable(course):
                 form.add_error("code", _("Forløbet med den kode er afsluttet, så du kan ikke deltage i det længere."))
             else:
                 return redirect("dialogue:join_code", code=course.join_code)
         else:
-            _count_wrong_code(request)
+            count_wrong_code(request)
     else:
         form = JoinCodeForm()
     return render(request, "sessions/join.html", {"form": form})
@@ -89,11 +81,11 @@ def join(request):
 @require_http_methods(["GET", "POST"])
 def join_code(request, code):
     """The QR code's deep link: choose a name (or none) and an optional e-mail, then join."""
-    if _too_many_wrong_codes(request):
-        return _rate_limited(request)
+    if too_many_wrong_codes(request):
+        return rate_limited(request)
     course = Course.objects.select_related("workplace").filter(join_code=normalise_join_code(code)).first()
     if course is None:
-        _count_wrong_code(request)
+        count_wrong_code(request)
         form = JoinCodeForm(initial={"code": code})
         message = _("Vi kender ikke koden »%(code)s«. Tjek den på skærmen, og skriv den her.") % {"code": code}
         return render(request, "sessions/join.html", {"form": form, "message": message}, status=404)
@@ -163,8 +155,8 @@ def _home_context(request, participant: Participant, **extra) -> dict:
         "vote": vote,
         "touchpoints": course.workplace.touchpoints.active() if voting else [],
         "return_link": request.build_absolute_uri(reverse("dialogue:participant_return", args=[participant.token])),
-        "sheets_url": optional_url("interviews:sheets", course.pk),
-        "guide_url": optional_url("interviews:guide", course.pk),
+        "sheets_url": reverse("interviews:sheets", args=[course.pk]),
+        "guide_url": reverse("interviews:guide", args=[course.pk]),
         "proposal_form": ProposalForm(),
     }
     if course.phase == CoursePhase.INTERVIEWS:

@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
@@ -24,7 +24,6 @@ from .. import services
 from ..decorators import facilitator_required, member_required
 from ..forms import ChooseForm, KnownFactsForm, MailingForm, RecruitmentForm
 from ..models import Activity, AgendaPhase, Course, Kickoff, MailingKind, Participant, Proposal, fill_placeholders
-from .join import optional_url
 
 MEETING_ICS_NAME = "opsamlingsmoede.ics"
 
@@ -82,7 +81,7 @@ def _facilitator_context(request, course: Course, **forms) -> dict:
         "facts_form": forms.get("facts_form") or KnownFactsForm(instance=course),
         "recruitment_form": forms.get("recruitment_form") or RecruitmentForm(instance=course),
         "example": course.example_sheet(),
-        "example_url": optional_url("interviews:example", course.pk),
+        "example_url": reverse("interviews:example", args=[course.pk]),
         "join_url": _join_url(request, course),
         "voting": voting,
     }
@@ -218,17 +217,8 @@ def recruitment(request, course):
 # --- E-mails and the calendar invitation ---
 
 
-def _path_if_routed(path: str) -> str | None:
-    try:
-        resolve(path)
-    except Resolver404:
-        return None
-    return path
-
-
 def _mail_context(request, course: Course, participant: Participant | None = None) -> dict:
     absolute = request.build_absolute_uri
-    printables = {code: _path_if_routed(f"/forloeb/{course.pk}/print/{code.lower()}.pdf") for code in ("M1", "M2")}
     return {
         "course": course,
         "touchpoint": course.touchpoint.name if course.touchpoint else "",
@@ -237,10 +227,10 @@ def _mail_context(request, course: Course, participant: Participant | None = Non
         "personal_url": absolute(reverse("dialogue:participant_return", args=[participant.token]))
         if participant
         else None,
-        "guide_url": absolute(url) if (url := optional_url("interviews:guide", course.pk)) else None,
-        "sheets_url": absolute(url) if (url := optional_url("interviews:sheets", course.pk)) else None,
-        "m1_url": absolute(printables["M1"]) if printables["M1"] else None,
-        "m2_url": absolute(printables["M2"]) if printables["M2"] else None,
+        "guide_url": absolute(reverse("interviews:guide", args=[course.pk])),
+        "sheets_url": absolute(reverse("interviews:sheets", args=[course.pk])),
+        "m1_url": absolute(reverse("dialogue:handout", args=[course.join_code, "m1"])),
+        "m2_url": absolute(reverse("dialogue:handout", args=[course.join_code, "m2"])),
         "sender": request.user.get_full_name() or request.user.get_username(),
     }
 

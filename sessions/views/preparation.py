@@ -14,7 +14,6 @@ from .. import services
 from ..decorators import facilitator_required, member_required
 from ..forms import CourseForm, TouchpointForm
 from ..models import ChecklistItem, ChecklistStage, ChecklistTick, DialogueTool, Role, Touchpoint, Workplace
-from .join import optional_url
 
 PREPARATION_STAGES = [ChecklistStage.BEFORE_KICKOFF, ChecklistStage.BEFORE_MEETING, ChecklistStage.MEETING_DAY]
 
@@ -189,7 +188,7 @@ def checklist(request, course):
             "can_manage": course.is_managed_by(request.user),
             "materials": course.tool.materials.all(),
             "example": course.example_sheet(),
-            "example_url": optional_url("interviews:example", course.pk),
+            "example_url": reverse("interviews:example", args=[course.pk]),
             "done_count": sum(1 for item in items if item.done),
             "total": len(items),
         },

@@ -6,7 +6,13 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from ..decorators import member_required, participant_required
+from ..forms import normalise_join_code
+from ..models import Course
 from ..printables import DOCUMENTS, OWN_SHEETS, Document, document_key, document_pdf
+from .join import count_wrong_code, rate_limited, too_many_wrong_codes
+
+# What the invitation e-mail links to: anyone holding the course's join code may print these.
+HANDOUTS = {"m1", "m2"}
 
 
 def pdf_response(request, course, document: Document, participant=None) -> HttpResponse:
@@ -41,3 +47,17 @@ def printable(request, course, name):
 def own_sheets(request, participant):
     """A participant's own reflection sheets, from the phone."""
     return pdf_response(request, participant.course, OWN_SHEETS, participant)
+
+
+@require_GET
+def handout(request, code, name):
+    """M1 and the blank M2 for whoever has the join code (the invitation e-mail links here)."""
+    if name not in HANDOUTS:
+        raise Http404
+    if too_many_wrong_codes(request):
+        return rate_limited(request)
+    course = Course.objects.filter(join_code=normalise_join_code(code)).select_related("workplace", "tool").first()
+    if course is None:
+        count_wrong_code(request)
+        raise Http404
+    return pdf_response(request, course, DOCUMENTS[name])
