@@ -274,6 +274,17 @@ class CoursePhase(models.TextChoices):
 
 
 class CourseQuerySet(models.QuerySet):
+    def with_template(self):
+        """Courses with their touchpoints and the tool's agenda and activities in a fixed number of queries."""
+        return self.select_related("workplace", "tool", "chosen_touchpoint", "proposed_touchpoint").prefetch_related(
+            models.Prefetch(
+                "tool__agenda_items",
+                queryset=AgendaItem.objects.prefetch_related(
+                    models.Prefetch("activities", queryset=Activity.objects.order_by("position"))
+                ).order_by("number"),
+            )
+        )
+
     def visible_to(self, user):
         """Courses of the workplaces where the user is facilitator or leader."""
         if not user.is_authenticated:

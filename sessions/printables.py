@@ -66,14 +66,8 @@ def printable_documents(user, course: Course) -> list[Document]:
 
 def course_for_print(course_id: int) -> Course:
     return (
-        Course.objects.select_related("workplace", "tool", "chosen_touchpoint", "proposed_touchpoint")
+        Course.objects.with_template()
         .prefetch_related(
-            Prefetch(
-                "tool__agenda_items",
-                queryset=AgendaItem.objects.prefetch_related(
-                    Prefetch("activities", queryset=Activity.objects.order_by("position"))
-                ).order_by("number"),
-            ),
             "tool__questions",
             "tool__sheet_fields",
             "tool__checklist_items",

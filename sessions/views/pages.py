@@ -1,13 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ..decorators import member_required
-from ..models import Activity, AgendaItem, AgendaPhase, Course, CoursePhase, Role, fill_placeholders
+from ..models import AgendaPhase, Course, CoursePhase, Role, fill_placeholders
 
 
 @require_GET
@@ -48,19 +47,7 @@ def home(request):
 @require_GET
 @member_required
 def course_detail(request, course):
-    course = (
-        Course.objects.select_related("workplace", "tool", "chosen_touchpoint", "proposed_touchpoint")
-        .prefetch_related(
-            Prefetch(
-                "tool__agenda_items",
-                queryset=AgendaItem.objects.prefetch_related(
-                    Prefetch("activities", queryset=Activity.objects.order_by("position"))
-                ).order_by("number"),
-            ),
-            "tool__materials",
-        )
-        .get(pk=course.pk)
-    )
+    course = Course.objects.with_template().prefetch_related("tool__materials").get(pk=course.pk)
     values = course.placeholders()
     agenda = course.agenda()
     for entry in agenda:
