@@ -242,6 +242,7 @@ def _phone_context(participant: Participant, **extra) -> dict:
         "activity": activity,
         "key": key,
         "group": group,
+        "mates": [m for m in group.members.all() if m.pk != participant.pk] if group else [],
         "timer": svc.timer_state(meeting),
         "poll_seconds": POLL_SECONDS,
         "step": f"{activity.pk if activity else 0}-{participant.zone}-{group.pk if group else 0}",

@@ -61,7 +61,9 @@
     var status = document.getElementById("phone-status");
     var form = document.getElementById("phone-form");
     if (!status || !form || !window.htmx) { return; }
-    if (status.getAttribute("data-step") !== form.getAttribute("data-step")) {
+    var wanted = status.getAttribute("data-step");
+    if (wanted !== form.getAttribute("data-step") && form.getAttribute("data-loading") !== wanted) {
+      form.setAttribute("data-loading", wanted);
       window.htmx.ajax("GET", form.getAttribute("data-url"), { target: "#phone-form", swap: "outerHTML" });
     }
   });
