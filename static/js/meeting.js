@@ -56,15 +56,19 @@
     if (el.querySelector("input[type=checkbox]:checked")) { event.preventDefault(); }
   });
 
-  // Phones: when the meeting moves on, fetch the form for the new step.
-  document.addEventListener("htmx:afterSettle", function () {
+  // Phones: when the meeting moves on, fetch the form for the new step (one fetch at a time,
+  // so a late answer never replaces a form the participant has started on).
+  var formLoading = false;
+  function followStep() {
     var status = document.getElementById("phone-status");
     var form = document.getElementById("phone-form");
-    if (!status || !form || !window.htmx) { return; }
-    var wanted = status.getAttribute("data-step");
-    if (wanted !== form.getAttribute("data-step") && form.getAttribute("data-loading") !== wanted) {
-      form.setAttribute("data-loading", wanted);
-      window.htmx.ajax("GET", form.getAttribute("data-url"), { target: "#phone-form", swap: "outerHTML" });
+    if (formLoading || !status || !form || !window.htmx) { return; }
+    if (status.getAttribute("data-step") !== form.getAttribute("data-step")) {
+      formLoading = true;
+      var done = function () { formLoading = false; followStep(); };
+      window.htmx.ajax("GET", form.getAttribute("data-url"), { target: "#phone-form", swap: "outerHTML" })
+        .then(done, done);
     }
-  });
+  }
+  document.addEventListener("htmx:afterSettle", followStep);
 })();

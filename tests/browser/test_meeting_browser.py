@@ -10,7 +10,7 @@ from sessions.meeting import read_sequence
 from sessions.models import Card, Dot, Group, GroupKind, Meeting, Participant, Proposal
 
 from ..meeting_helpers import participant_cookie
-from .conftest import LAPTOP, PHONE
+from .conftest import LAPTOP, PHONE, SMALLEST
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,6 +78,10 @@ def test_whole_meeting(browser, live_server, course, facilitator, login, visit, 
     for page in phones:
         expect(page.get_by_label("Én virkning pr. kort")).to_be_visible(timeout=6000)
     assert_accessible(axe, negative_phones[0])
+    negative_phones[0].set_viewport_size(SMALLEST)
+    assert_accessible(axe, negative_phones[0])
+    assert negative_phones[0].evaluate("document.documentElement.scrollWidth") <= SMALLEST["width"]
+    negative_phones[0].set_viewport_size(PHONE)
 
     negative_phones[0].get_by_label("Én virkning pr. kort").fill("Man skal logge ind to gange")
     started = time.monotonic()
@@ -141,6 +145,7 @@ def test_whole_meeting(browser, live_server, course, facilitator, login, visit, 
 
     # Item 5: pairs, proposals, dots.
     dash.keyboard.press("i")
+    expect(dash.get_by_role("heading", name="Nu: punkt 5 – Hvad kan vi lære?")).to_be_visible()
     dash.get_by_role("button", name="Dan makkerpar").click()
     dash.wait_for_load_state()
     assert sorted(g.members.count() for g in Group.objects.filter(kind=GroupKind.PAIR)) == [2, 2, 2]
