@@ -63,8 +63,10 @@
     var status = document.getElementById("phone-status");
     var form = document.getElementById("phone-form");
     if (formLoading || !status || !form || !window.htmx) { return; }
-    if (status.getAttribute("data-step") !== form.getAttribute("data-step")) {
+    var wanted = status.getAttribute("data-step");
+    if (wanted !== form.getAttribute("data-step") && form.getAttribute("data-loading") !== wanted) {
       formLoading = true;
+      form.setAttribute("data-loading", wanted);
       var done = function () { formLoading = false; followStep(); };
       window.htmx.ajax("GET", form.getAttribute("data-url"), { target: "#phone-form", swap: "outerHTML" })
         .then(done, done);
