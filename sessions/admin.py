@@ -215,3 +215,35 @@ class PhotoAdmin(admin.ModelAdmin):
     search_fields = ["caption", "course__title"]
     raw_id_fields = ["course", "uploaded_by"]
     readonly_fields = ["image", "thumbnail", "width", "height", "uploaded_by"]
+
+
+@admin.register(models.Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["course", "activity", "started_at", "paused_at", "extra_minutes", "revealed", "version"]
+    list_filter = ["revealed", "course__workplace"]
+    search_fields = ["course__title"]
+    raw_id_fields = ["course", "activity"]
+
+
+@admin.register(models.Surprise)
+class SurpriseAdmin(admin.ModelAdmin):
+    list_display = ["text", "group", "author", "created_at"]
+    list_filter = ["group__course__workplace"]
+    search_fields = ["text", "group__course__title"]
+    raw_id_fields = ["group", "author"]
+
+
+@admin.register(models.MethodProposal)
+class MethodProposalAdmin(admin.ModelAdmin):
+    list_display = ["text", "course", "author", "created_at"]
+    list_filter = ["course__workplace"]
+    search_fields = ["text", "course__title"]
+    raw_id_fields = ["course", "author"]
+
+
+@admin.register(models.Dot)
+class DotAdmin(admin.ModelAdmin):
+    list_display = ["proposal", "participant", "created_at"]
+    list_filter = ["proposal__course__workplace"]
+    search_fields = ["proposal__text"]
+    raw_id_fields = ["proposal", "participant"]

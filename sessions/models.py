@@ -639,3 +639,87 @@ class Photo(models.Model):
 
     def __str__(self):
         return self.caption or f"{_('Foto')} {self.pk}"
+
+
+# --- Issue 5: the follow-up meeting ---
+
+
+class Meeting(models.Model):
+    """The live state of a course's follow-up meeting, shared by every screen and worker.
+
+    The timer runs from `item_started_at` (plus `extra_minutes`); a pause stores `paused_at`, and
+    resuming moves the start times forward by the pause, so the screens only need a deadline.
+    `version` grows on every change, so polling screens answer 304 while nothing happened.
+    """
+
+    course = models.OneToOneField(Course, models.CASCADE, related_name="meeting")
+    activity = models.ForeignKey(Activity, models.PROTECT, null=True, blank=True, related_name="+")
+    started_at = models.DateTimeField(_("mødet startede"), null=True, blank=True)
+    item_started_at = models.DateTimeField(_("punktet startede"), null=True, blank=True)
+    sub_started_at = models.DateTimeField(_("deltimeren startede"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("sat på pause"), null=True, blank=True)
+    extra_minutes = models.PositiveSmallIntegerField(_("ekstra minutter"), default=0)
+    revealed = models.BooleanField(_("kortene vises"), default=False)
+    read_position = models.PositiveSmallIntegerField(_("oplæsning"), default=0)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("opsamlingsmøde")
+        verbose_name_plural = _("opsamlingsmøder")
+
+    def __str__(self):
+        return f"{self.course} – {self.activity or _('ikke startet')}"
+
+
+class Surprise(models.Model):
+    """A point a group of item 4 wrote down about what surprised them."""
+
+    group = models.ForeignKey(Group, models.CASCADE, related_name="surprises")
+    author = models.ForeignKey(Participant, models.SET_NULL, null=True, blank=True, related_name="+")
+    text = models.CharField(_("tekst"), max_length=280)
+    client_key = models.UUIDField(default=uuid.uuid4)
+    created_at = models.DateTimeField(_("skrevet"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["group", "created_at", "pk"]
+        verbose_name = _("overraskelse")
+        verbose_name_plural = _("overraskelser")
+        constraints = [models.UniqueConstraint(fields=["group", "client_key"], name="dialogue_surprise_once")]
+
+    def __str__(self):
+        return self.text
+
+
+class MethodProposal(models.Model):
+    """A proposal of item 5: another way to learn about the citizens' experience."""
+
+    course = models.ForeignKey(Course, models.CASCADE, related_name="method_proposals")
+    author = models.ForeignKey(Participant, models.SET_NULL, null=True, blank=True, related_name="+")
+    text = models.CharField(_("forslag"), max_length=280)
+    client_key = models.UUIDField(default=uuid.uuid4)
+    created_at = models.DateTimeField(_("skrevet"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["course", "created_at", "pk"]
+        verbose_name = _("forslag")
+        verbose_name_plural = _("forslag")
+        constraints = [models.UniqueConstraint(fields=["course", "client_key"], name="dialogue_method_proposal_once")]
+
+    def __str__(self):
+        return self.text
+
+
+class Dot(models.Model):
+    """One of a participant's three dots on a proposal (several may go on the same one)."""
+
+    proposal = models.ForeignKey(MethodProposal, models.CASCADE, related_name="dots")
+    participant = models.ForeignKey(Participant, models.CASCADE, related_name="dots")
+    created_at = models.DateTimeField(_("sat"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["proposal", "pk"]
+        verbose_name = _("prik")
+        verbose_name_plural = _("prikker")
+
+    def __str__(self):
+        return f"{self.participant} → {self.proposal}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import join, kickoff, pages, photos, preparation, printables
+from .views import join, kickoff, meeting, pages, photos, preparation, printables
 
 app_name = "dialogue"
 urlpatterns = [
@@ -52,6 +52,18 @@ urlpatterns = [
     path("forloeb/<int:course_id>/interviewperiode/", kickoff.interviews, name="interviews"),
     path("forloeb/<int:course_id>/interviewperiode/paamind/", kickoff.reminder_send, name="reminder_send"),
     # The follow-up meeting (issue 5)
+    path("forloeb/<int:course_id>/moede/", meeting.dashboard, name="meeting"),
+    path("forloeb/<int:course_id>/moede/live/", meeting.dashboard_live, name="meeting_live"),
+    path("forloeb/<int:course_id>/moede/styr/", meeting.control, name="meeting_control"),
+    path("forloeb/<int:course_id>/skaerm/moede/", meeting.presenter, name="meeting_presenter"),
+    path("forloeb/<int:course_id>/skaerm/moede/live/", meeting.presenter_live, name="meeting_presenter_live"),
+    path("deltager/<int:course_id>/moede/", meeting.phone, name="meeting_phone"),
+    path("deltager/<int:course_id>/moede/status/", meeting.phone_status, name="meeting_phone_status"),
+    path("deltager/<int:course_id>/moede/formular/", meeting.phone_form, name="meeting_phone_form"),
+    path("deltager/<int:course_id>/moede/kort/", meeting.phone_card, name="meeting_card"),
+    path("deltager/<int:course_id>/moede/overraskelse/", meeting.phone_surprise, name="meeting_surprise"),
+    path("deltager/<int:course_id>/moede/forslag/", meeting.phone_proposal, name="meeting_proposal"),
+    path("deltager/<int:course_id>/moede/prik/", meeting.phone_dot, name="meeting_dot"),
     # Printables and photos (issue 6)
     path("forloeb/<int:course_id>/print/<slug:name>.pdf", printables.printable, name="printable"),
     path("deltager/<int:course_id>/print/mine-ark.pdf", printables.own_sheets, name="own_sheets_pdf"),

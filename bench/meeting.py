@@ -1,0 +1,246 @@
+"""Simulate the follow-up meeting against gunicorn: 60 phones polling every 2 s, 2 presenter
+screens, and a burst of 200 cards posted at once (plus 20 double taps).
+
+Uses a temporary SQLite database, or PostgreSQL when DATABASE_URL is set (a temporary database
+is created on that server and dropped afterwards). Prints `name: value unit (ratio to trivial view: r)`.
+"""
+
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+PHONES, PRESENTERS, CARDS, DOUBLE_TAPS, POLL_SECONDS, POLL_FOR = 60, 2, 200, 20, 2.0, 12.0
+CSRF = "b" * 32
+
+SETUP = r"""
+import json, uuid
+from django.contrib.auth import get_user_model
+from django.core.signing import get_cookie_signer
+from django.test import Client
+from sessions import meeting as svc
+from sessions.decorators import PARTICIPANT_SALT, participant_cookie_name
+from sessions.models import DialogueTool, Membership, Participant, Role, Workplace
+from sessions.services import course_create
+wp = Workplace.objects.create(name="Bench")
+user = get_user_model().objects.create_user("bench", password="bench-only")
+Membership.objects.create(workplace=wp, user=user, role=Role.FACILITATOR)
+course = course_create(workplace=wp, tool=DialogueTool.objects.get(slug="borgerens-blik"), title="Bench")
+people = Participant.objects.bulk_create(Participant(course=course, display_name=f"P{i}") for i in range(60))
+svc.zones_assign(course=course, by=user, reshuffle=True)
+svc.meeting_start(course=course, by=user)
+svc.meeting_go(course=course, by=user, step="item")
+svc.meeting_go(course=course, by=user, step="next")
+svc.cards_reveal(course=course, by=user, revealed=True)
+client = Client(); client.force_login(user)
+phones = []
+for p in Participant.objects.filter(course=course):
+    name = participant_cookie_name(course.pk)
+    phones.append({"cookie": f"{name}={get_cookie_signer(salt=name + PARTICIPANT_SALT).sign(p.token)}", "zone": p.zone})
+print("JSON" + json.dumps({"course": course.pk, "session": client.cookies["sessionid"].value, "phones": phones}))
+"""
+COUNT = r"""
+from django.db.models import Count
+from sessions.models import Card
+cards = Card.objects.filter(course__title="Bench").exclude(text__startswith="Enkelt")
+dupes = cards.values("client_key").annotate(n=Count("pk")).filter(n__gt=1).count()
+print("JSON" + str(cards.count()) + "," + str(dupes))
+"""
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def manage(env, *args, stdin=None):
+    out = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{out.stderr[-3000:]}")
+    return out.stdout
+
+
+def request(port, method, path, headers=None, body=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    started = time.perf_counter()
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        response.read()
+        return response.status, time.perf_counter() - started, response.getheader("ETag")
+    except OSError:
+        return 0, time.perf_counter() - started, None
+    finally:
+        conn.close()
+
+
+def p95(values):
+    return statistics.quantiles(values, n=20)[-1] * 1000 if len(values) > 1 else float("nan")
+
+
+def run(label, env):
+    manage(env, "migrate", "--noinput", "-v", "0")
+    data = json.loads(manage(env, "shell", "-c", SETUP).split("JSON", 1)[1])
+    course, port = data["course"], free_port()
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "borgerblik.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "3",
+            "-k",
+            "gthread",
+            "--threads",
+            "8",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            if request(port, "GET", "/healthz")[0] == 200:
+                break
+            time.sleep(0.1)
+        health = [request(port, "GET", "/healthz")[1] for _ in range(200)]
+        base = p95(health)
+        errors, lock = [], threading.Lock()
+        polls = {"changed": [], "unchanged": [], "presenter": []}
+        stop = time.monotonic() + POLL_FOR
+
+        def poller(path, headers, kind):
+            etag = None
+            time.sleep(random.random() * POLL_SECONDS)
+            while time.monotonic() < stop:
+                h = dict(headers, **({"If-None-Match": etag} if etag else {}))
+                status, took, tag = request(port, "GET", path, h)
+                with lock:
+                    if status not in (200, 304):
+                        errors.append((path, status))
+                    elif kind == "presenter":
+                        polls["presenter"].append(took)
+                    else:
+                        polls["unchanged" if status == 304 else "changed"].append(took)
+                etag = tag or etag
+                time.sleep(POLL_SECONDS)
+
+        threads = [
+            threading.Thread(
+                target=poller, args=(f"/deltager/{course}/moede/status/", {"Cookie": ph["cookie"]}, "phone")
+            )
+            for ph in data["phones"]
+        ] + [
+            threading.Thread(
+                target=poller,
+                args=(f"/forloeb/{course}/skaerm/moede/live/", {"Cookie": f"sessionid={data['session']}"}, "presenter"),
+            )
+            for _ in range(PRESENTERS)
+        ]
+        for t in threads:
+            t.start()
+        time.sleep(POLL_FOR / 2)
+        posts, barrier = [], threading.Barrier(CARDS + DOUBLE_TAPS)
+        keys = [str(uuid.uuid4()) for _ in range(CARDS)]
+
+        def post(i):
+            phone = data["phones"][i % PHONES]
+            key = keys[i % CARDS]
+            body = f"text=Kort+{i % CARDS}&zone={phone['zone']}&client_key={key}"
+            headers = {
+                "Cookie": f"{phone['cookie']}; csrftoken={CSRF}",
+                "X-CSRFToken": CSRF,
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
+            barrier.wait()
+            status, took, _ = request(port, "POST", f"/deltager/{course}/moede/kort/", headers, body)
+            with lock:
+                posts.append(took)
+                if status != 302:
+                    errors.append(("card", status))
+
+        burst = [threading.Thread(target=post, args=(i,)) for i in range(CARDS + DOUBLE_TAPS)]
+        for t in burst:
+            t.start()
+        for t in burst + threads:
+            t.join()
+        # One phone at a time, as in a real card round (not counted as burst cards).
+        single = []
+        for i in range(40):
+            phone = data["phones"][i]
+            body = f"text=Enkelt+{i}&zone={phone['zone']}&client_key={uuid.uuid4()}"
+            headers = {
+                "Cookie": f"{phone['cookie']}; csrftoken={CSRF}",
+                "X-CSRFToken": CSRF,
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
+            status, took, _ = request(port, "POST", f"/deltager/{course}/moede/kort/", headers, body)
+            single.append(took)
+            if status != 302:
+                errors.append(("single card", status))
+        stored, duplicates = (int(v) for v in manage(env, "shell", "-c", COUNT).split("JSON", 1)[1].split(","))
+
+        def line(name, value, unit, ratio=None):
+            extra = f" (ratio to trivial view: {ratio:.2f})" if ratio is not None else ""
+            print(f"{label} {name}: {value} {unit}{extra}")
+
+        line("healthz p95", f"{base:.1f}", "ms", 1.0)
+        line("card post p95 in the burst of 220", f"{p95(posts):.1f}", "ms", p95(posts) / base)
+        line("card post p95, one at a time", f"{p95(single):.1f}", "ms", p95(single) / base)
+        line("unchanged poll p95", f"{p95(polls['unchanged']):.1f}", "ms", p95(polls["unchanged"]) / base)
+        line("changed poll p95", f"{p95(polls['changed']):.1f}", "ms", p95(polls["changed"]) / base)
+        line("presenter poll p95", f"{p95(polls['presenter']):.1f}", "ms", p95(polls["presenter"]) / base)
+        line("polls", len(polls["unchanged"]) + len(polls["changed"]) + len(polls["presenter"]), "requests")
+        line("errors", len(errors), "requests")
+        line("lost cards", CARDS - stored if stored <= CARDS else 0, "cards")
+        line("duplicate cards", duplicates + max(0, stored - CARDS), "cards")
+        return not errors and stored == CARDS and not duplicates
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def main():
+    env = dict(
+        os.environ,
+        DJANGO_SECRET_KEY="bench-" + uuid.uuid4().hex,
+        DJANGO_DEBUG="0",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_LOG_LEVEL="ERROR",
+    )
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite_env = dict(env, DJANGO_SQLITE_PATH=str(Path(tmp) / "bench.sqlite3"))
+        sqlite_env.pop("DATABASE_URL", None)
+        ok &= run("sqlite", sqlite_env)
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        name = f"bench_{uuid.uuid4().hex[:8]}"
+        admin = subprocess.run(["psql", url, "-qc", f"CREATE DATABASE {name}"], capture_output=True, text=True)
+        if admin.returncode:
+            sys.exit(admin.stderr)
+        try:
+            ok &= run("postgres", dict(env, DATABASE_URL=urlunparse(urlparse(url)._replace(path=f"/{name}"))))
+        finally:
+            subprocess.run(["psql", url, "-qc", f"DROP DATABASE {name} WITH (FORCE)"], capture_output=True)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

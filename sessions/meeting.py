@@ -1,0 +1,509 @@
+"""Services of the follow-up meeting (issue 5): every write validates inside a transaction.
+
+Facilitator controls take `by` (the user) and raise PermissionDenied for anyone who does not
+manage the course; phone writes take the Participant the signed cookie names.
+"""
+
+import math
+import random
+import uuid
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from borgerblik.privacy import contains_cpr
+
+from .models import (
+    Activity,
+    AgendaPhase,
+    Card,
+    Course,
+    Dot,
+    Group,
+    GroupKind,
+    Meeting,
+    MethodProposal,
+    Participant,
+    Surprise,
+    Zone,
+)
+
+TEXT_MAX = 280
+DOTS_PER_PARTICIPANT = 3
+GROUP_SIZE = 4
+CARD_KEYS = {"card_round"}
+READ_KEYS = {"read_negative", "read_positive"}
+INSPIRATION = [
+    gettext_lazy("Smiley-standere ved udgangen eller på skærmen"),
+    gettext_lazy("Korte exit-interview, når borgeren er færdig"),
+    gettext_lazy("En uafhængig undersøgelse"),
+    gettext_lazy("Borgerhøringer"),
+    gettext_lazy("Et borgerpanel"),
+    gettext_lazy("Fokusgrupper"),
+]
+
+
+# --- reading the state -------------------------------------------------------------------------
+
+
+def meeting_of(course: Course) -> Meeting:
+    meeting = Meeting.objects.select_related("activity__agenda_item").filter(course=course).first()
+    return meeting or Meeting(course=course)
+
+
+def meeting_activities(course: Course) -> list[Activity]:
+    """The follow-up meeting's activities in the order they are run."""
+    return list(
+        Activity.objects.filter(agenda_item__tool_id=course.tool_id, agenda_item__phase=AgendaPhase.FOLLOWUP)
+        .select_related("agenda_item")
+        .order_by("agenda_item__number", "position")
+    )
+
+
+def timer_state(meeting: Meeting) -> dict:
+    """Deadlines (epoch milliseconds) the screens count down to; remaining seconds while paused."""
+    if not meeting.item_started_at or not meeting.activity_id:
+        return {"running": False, "started": False}
+    item = meeting.activity.agenda_item
+    deadline = meeting.item_started_at + timedelta(minutes=item.duration_minutes + meeting.extra_minutes)
+    state = {"started": True, "running": meeting.paused_at is None, "minutes": item.duration_minutes}
+    now = meeting.paused_at or timezone.now()
+    state["deadline"] = int(deadline.timestamp() * 1000)
+    state["remaining"] = int((deadline - now).total_seconds())
+    if meeting.activity.timer_minutes and meeting.sub_started_at:
+        sub = meeting.sub_started_at + timedelta(minutes=meeting.activity.timer_minutes)
+        state["sub_deadline"] = int(sub.timestamp() * 1000)
+        state["sub_remaining"] = int((sub - now).total_seconds())
+    return state
+
+
+def visible_cards(course: Course, zone: str | None = None):
+    """Cards still standing (not merged into another, not hidden), each with its merged count."""
+    cards = (
+        Card.objects.filter(course=course, merged_into__isnull=True, hidden=False)
+        .annotate(merged_count=Count("merged_cards"))
+        .order_by("created_at", "pk")
+    )
+    return cards.filter(zone=zone) if zone else cards
+
+
+def read_sequence(course: Course) -> list[Card]:
+    """Read-aloud order: every negative card, then every positive one."""
+    cards = list(visible_cards(course))
+    return [c for c in cards if c.zone == Zone.NEGATIVE] + [c for c in cards if c.zone == Zone.POSITIVE]
+
+
+def ranked_proposals(course: Course):
+    return MethodProposal.objects.filter(course=course).annotate(dot_count=Count("dots")).order_by("-dot_count", "pk")
+
+
+# --- facilitator controls ----------------------------------------------------------------------
+
+
+def _managed(course: Course, by) -> None:
+    if by is None or not by.is_authenticated or not course.is_managed_by(by):
+        raise PermissionDenied
+
+
+def _locked(course: Course) -> Meeting:
+    meeting, _created = Meeting.objects.select_for_update().get_or_create(course=course)
+    return meeting
+
+
+def _save(meeting: Meeting, *fields: str) -> Meeting:
+    meeting.version = F("version") + 1
+    meeting.save(update_fields=[*fields, "version"])
+    meeting.refresh_from_db()
+    return meeting
+
+
+def meeting_touch(course: Course) -> None:
+    """Tell polling screens something changed (a card, a proposal, a dot)."""
+    updated = Meeting.objects.filter(course=course).update(version=F("version") + 1)
+    if not updated:
+        Meeting.objects.get_or_create(course=course)
+
+
+def _enter(meeting: Meeting, activity: Activity, now, *, new_item: bool) -> None:
+    previous = meeting.activity
+    meeting.activity = activity
+    if new_item or previous is None:
+        meeting.item_started_at = now
+        meeting.extra_minutes = 0
+        meeting.paused_at = None
+    meeting.sub_started_at = now if activity.timer_minutes else None
+    if activity.key == "read_negative":
+        meeting.read_position = 0
+    elif activity.key == "read_positive":
+        meeting.read_position = sum(1 for c in read_sequence(meeting.course) if c.zone == Zone.NEGATIVE)
+    if activity.key in READ_KEYS:
+        meeting.revealed = True
+
+
+TIMER_FIELDS = ("activity", "started_at", "item_started_at", "sub_started_at", "paused_at", "extra_minutes")
+STEP_FIELDS = (*TIMER_FIELDS, "read_position", "revealed")
+
+
+def meeting_start(*, course: Course, by) -> Meeting:
+    """Start the meeting at its first activity (item 2) and its timer."""
+    _managed(course, by)
+    activities = meeting_activities(course)
+    if not activities:
+        raise ValidationError(_("Skabelonen har ingen punkter til opsamlingsmødet."))
+    with transaction.atomic():
+        meeting = _locked(course)
+        if meeting.started_at:
+            raise ValidationError(_("Mødet er allerede startet."))
+        now = timezone.now()
+        meeting.started_at = now
+        _enter(meeting, activities[0], now, new_item=True)
+        return _save(meeting, *STEP_FIELDS)
+
+
+def meeting_go(*, course: Course, by, step: str) -> Meeting:
+    """Move to the next or previous activity ("next", "back") or the next agenda item ("item")."""
+    _managed(course, by)
+    activities = meeting_activities(course)
+    with transaction.atomic():
+        meeting = _locked(course)
+        if not meeting.started_at or meeting.activity_id is None:
+            raise ValidationError(_("Start mødet først."))
+        index = next(i for i, a in enumerate(activities) if a.pk == meeting.activity_id)
+        current = activities[index]
+        if step == "next":
+            target = index + 1
+        elif step == "back":
+            target = index - 1
+        elif step == "item":
+            later = [i for i, a in enumerate(activities) if a.agenda_item.number > current.agenda_item.number]
+            target = later[0] if later else len(activities)
+        else:
+            raise ValidationError(_("Ukendt skridt."))
+        if target < 0 or target >= len(activities):
+            raise ValidationError(_("Der er ikke flere punkter i den retning."))
+        activity = activities[target]
+        _enter(meeting, activity, timezone.now(), new_item=activity.agenda_item_id != current.agenda_item_id)
+        return _save(meeting, *STEP_FIELDS)
+
+
+def timer_pause(*, course: Course, by) -> Meeting:
+    _managed(course, by)
+    with transaction.atomic():
+        meeting = _locked(course)
+        if not meeting.item_started_at:
+            raise ValidationError(_("Timeren kører ikke."))
+        if meeting.paused_at:
+            raise ValidationError(_("Timeren er allerede sat på pause."))
+        meeting.paused_at = timezone.now()
+        return _save(meeting, "paused_at")
+
+
+def timer_resume(*, course: Course, by) -> Meeting:
+    _managed(course, by)
+    with transaction.atomic():
+        meeting = _locked(course)
+        if not meeting.paused_at:
+            raise ValidationError(_("Timeren er ikke sat på pause."))
+        pause = timezone.now() - meeting.paused_at
+        meeting.item_started_at += pause
+        if meeting.sub_started_at:
+            meeting.sub_started_at += pause
+        meeting.paused_at = None
+        return _save(meeting, "paused_at", "item_started_at", "sub_started_at")
+
+
+def timer_extend(*, course: Course, by, minutes: int) -> Meeting:
+    _managed(course, by)
+    if minutes not in (1, 5):
+        raise ValidationError(_("Der kan kun lægges 1 eller 5 minutter til."))
+    with transaction.atomic():
+        meeting = _locked(course)
+        if not meeting.item_started_at:
+            raise ValidationError(_("Timeren kører ikke."))
+        if meeting.extra_minutes + minutes > 60:
+            raise ValidationError(_("Punktet kan højst forlænges med en time."))
+        meeting.extra_minutes += minutes
+        return _save(meeting, "extra_minutes")
+
+
+def cards_reveal(*, course: Course, by, revealed: bool) -> Meeting:
+    _managed(course, by)
+    with transaction.atomic():
+        meeting = _locked(course)
+        meeting.revealed = revealed
+        return _save(meeting, "revealed")
+
+
+def read_move(*, course: Course, by, delta: int) -> Meeting:
+    """Move the read-aloud position one card forward or back (kept inside the sequence)."""
+    _managed(course, by)
+    with transaction.atomic():
+        meeting = _locked(course)
+        total = len(read_sequence(course))
+        meeting.read_position = max(0, min(total - 1, meeting.read_position + delta)) if total else 0
+        return _save(meeting, "read_position")
+
+
+def _present(course: Course) -> list[Participant]:
+    return list(course.participants.filter(present=True).order_by("pk"))
+
+
+def zones_assign(*, course: Course, by, reshuffle: bool = False) -> None:
+    """Split present participants into two zones of equal size (±1).
+
+    Without `reshuffle` everyone keeps their zone and only those without one (late arrivals) are
+    placed, each in the smaller zone.
+    """
+    _managed(course, by)
+    with transaction.atomic():
+        _locked(course)
+        present = _present(course)
+        if reshuffle:
+            random.shuffle(present)
+            for i, p in enumerate(present):
+                p.zone = Zone.POSITIVE if i % 2 == 0 else Zone.NEGATIVE
+        else:
+            counts = {z: sum(1 for p in present if p.zone == z) for z in Zone.values}
+            for p in present:
+                if not p.zone:
+                    p.zone = min(Zone.values, key=lambda z: (counts[z], z != Zone.NEGATIVE))
+                    counts[p.zone] += 1
+        Participant.objects.bulk_update(present, ["zone"])
+        course.participants.filter(present=False).exclude(zone="").update(zone="")
+        meeting_touch(course)
+
+
+def zone_move(*, course: Course, by, participant_id: int) -> Participant:
+    """Move one participant to the other zone."""
+    _managed(course, by)
+    with transaction.atomic():
+        participant = course.participants.select_for_update().filter(pk=participant_id).first()
+        if participant is None:
+            raise ValidationError(_("Deltageren findes ikke i dette forløb."))
+        participant.zone = Zone.POSITIVE if participant.zone == Zone.NEGATIVE else Zone.NEGATIVE
+        participant.save(update_fields=["zone"])
+        meeting_touch(course)
+        return participant
+
+
+def participant_set_present(*, course: Course, by, participant_id: int, present: bool) -> Participant:
+    """Mark someone as gone or back; a leaver drops out of zone and groups so they stay valid."""
+    _managed(course, by)
+    with transaction.atomic():
+        participant = course.participants.filter(pk=participant_id).first()
+        if participant is None:
+            raise ValidationError(_("Deltageren findes ikke i dette forløb."))
+        participant.present = present
+        fields = ["present"]
+        if not present:
+            participant.zone = ""
+            fields.append("zone")
+            participant.groups.remove(*participant.groups.all())
+        participant.save(update_fields=fields)
+        meeting_touch(course)
+        return participant
+
+
+def group_sizes(count: int, size: int) -> list[int]:
+    """Sizes of groups of `size` (pairs: one trio when odd; fours: 3–5 when it does not divide)."""
+    if count <= 0:
+        return []
+    groups = max(1, count // 2) if size == 2 else max(1, math.ceil(count / 5), min(round(count / 4), count // 3))
+    base, extra = divmod(count, groups)
+    return [base + 1 if i < extra else base for i in range(groups)]
+
+
+def groups_form(*, course: Course, by, kind: str) -> list[Group]:
+    """Form surprise groups of four or pairs from present participants (replacing earlier ones)."""
+    _managed(course, by)
+    if kind not in GroupKind.values:
+        raise ValidationError(_("Ukendt slags gruppe."))
+    with transaction.atomic():
+        _locked(course)
+        present = _present(course)
+        if len(present) < 2:
+            raise ValidationError(_("Der skal være mindst to deltagere til stede for at danne grupper."))
+        random.shuffle(present)
+        Group.objects.filter(course=course, kind=kind).delete()
+        sizes = group_sizes(len(present), 2 if kind == GroupKind.PAIR else GROUP_SIZE)
+        groups = Group.objects.bulk_create(Group(course=course, kind=kind, number=n) for n in range(1, len(sizes) + 1))
+        through = Group.members.through
+        links, start = [], 0
+        for group, size in zip(groups, sizes, strict=True):
+            links += [through(group_id=group.pk, participant_id=p.pk) for p in present[start : start + size]]
+            start += size
+        through.objects.bulk_create(links)
+        meeting_touch(course)
+        return groups
+
+
+def groups_fill(*, course: Course, by, kind: str) -> int:
+    """Put present participants without a group (late arrivals) into the smallest groups."""
+    _managed(course, by)
+    with transaction.atomic():
+        _locked(course)
+        groups = list(Group.objects.filter(course=course, kind=kind).annotate(size=Count("members")).order_by("pk"))
+        if not groups:
+            raise ValidationError(_("Dan grupperne først."))
+        grouped = Group.members.through.objects.filter(group__in=groups).values("participant_id")
+        waiting = list(course.participants.filter(present=True).exclude(pk__in=grouped).order_by("pk"))
+        for participant in waiting:
+            smallest = min(groups, key=lambda g: (g.size, g.number))
+            smallest.members.add(participant)
+            smallest.size += 1
+        meeting_touch(course)
+        return len(waiting)
+
+
+def card_moderate(*, course: Course, by, card_id: int, action: str) -> Card:
+    """Hide/show or star/unstar a card."""
+    _managed(course, by)
+    with transaction.atomic():
+        card = Card.objects.filter(course=course, pk=card_id).first()
+        if card is None:
+            raise ValidationError(_("Kortet findes ikke."))
+        if action == "hide":
+            card.hidden = not card.hidden
+        elif action == "star":
+            card.starred = not card.starred
+        else:
+            raise ValidationError(_("Ukendt handling."))
+        card.save(update_fields=["hidden", "starred"])
+        meeting_touch(course)
+        return card
+
+
+def cards_merge(*, course: Course, by, card_ids: list[int]) -> Card:
+    """Merge duplicates into the earliest of them; the kept card shows how many it stands for."""
+    _managed(course, by)
+    with transaction.atomic():
+        cards = list(Card.objects.filter(course=course, pk__in=card_ids, merged_into__isnull=True).order_by("pk"))
+        if len(cards) < 2:
+            raise ValidationError(_("Vælg mindst to kort, der skal lægges sammen."))
+        if len({c.zone for c in cards}) > 1:
+            raise ValidationError(_("Kun kort fra samme zone kan lægges sammen."))
+        keep, rest = cards[0], [c.pk for c in cards[1:]]
+        Card.objects.filter(Q(pk__in=rest) | Q(merged_into__in=rest)).update(merged_into=keep)
+        meeting_touch(course)
+        return keep
+
+
+# --- writes from phones (and the facilitator on someone's behalf) ------------------------------
+
+
+def _clean_text(text: str, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Skriv %(what)s, før du sender.") % {"what": what})
+    if len(text) > TEXT_MAX:
+        raise ValidationError(
+            _("Teksten er %(length)d tegn. Skriv højst %(max)d tegn.") % {"length": len(text), "max": TEXT_MAX}
+        )
+    if contains_cpr(text):
+        raise ValidationError(
+            _("Teksten ser ud til at indeholde et CPR-nummer. Fjern det – borgeren må ikke kunne genkendes.")
+        )
+    return text
+
+
+def _key(client_key) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(client_key))
+    except ValueError:
+        raise ValidationError(_("Formularen er for gammel. Genindlæs siden og prøv igen.")) from None
+
+
+def card_post(*, course: Course, text: str, zone: str, client_key, participant=None, by=None) -> tuple[Card, bool]:
+    """Store one card; the same client key twice (a double tap) stores it once.
+
+    A phone may only write in its own zone and only while the card round runs; the facilitator
+    (`by`) may write a card into either zone on someone's behalf at any time.
+    """
+    if by is not None:
+        _managed(course, by)
+    elif participant is None or participant.course_id != course.pk:
+        raise PermissionDenied
+    text = _clean_text(text, _("en virkning på kortet"))
+    if zone not in Zone.values:
+        raise ValidationError(_("Vælg positiv eller negativ zone."))
+    key = _key(client_key)
+    if by is None:
+        if not participant.zone:
+            raise ValidationError(_("Du har ikke fået en zone endnu. Vent, til facilitatoren har fordelt jer."))
+        if zone != participant.zone:
+            raise ValidationError(_("Du kan kun skrive kort i din egen zone."))
+        activity_key = Meeting.objects.filter(course=course).values_list("activity__key", flat=True).first()
+        if activity_key not in CARD_KEYS:
+            raise ValidationError(_("Kortrunden er ikke i gang. Vent, til facilitatoren starter den."))
+    existing = Card.objects.filter(course=course, client_key=key).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            card = Card.objects.create(course=course, author=participant, zone=zone, text=text, client_key=key)
+    except IntegrityError:
+        return Card.objects.get(course=course, client_key=key), False
+    meeting_touch(course)
+    return card, True
+
+
+def suggestion_key(participant: Participant, zone: str, text: str) -> uuid.UUID:
+    """The same suggestion tapped twice is the same card."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"borgerblik:{participant.token}:{zone}:{text}")
+
+
+def surprise_post(*, participant: Participant, text: str, client_key) -> Surprise:
+    course = participant.course
+    text = _clean_text(text, _("en overraskelse"))
+    key = _key(client_key)
+    group = Group.objects.filter(course=course, kind=GroupKind.SURPRISES, members=participant).first()
+    if group is None:
+        raise ValidationError(_("Du er ikke i en gruppe endnu. Vent, til facilitatoren har dannet grupperne."))
+    surprise, created = Surprise.objects.get_or_create(
+        group=group, client_key=key, defaults={"author": participant, "text": text}
+    )
+    if created:
+        meeting_touch(course)
+    return surprise
+
+
+def proposal_post(*, course: Course, text: str, client_key, participant=None, by=None) -> MethodProposal:
+    if by is not None:
+        _managed(course, by)
+    elif participant is None or participant.course_id != course.pk:
+        raise PermissionDenied
+    text = _clean_text(text, _("dit forslag"))
+    key = _key(client_key)
+    proposal, created = MethodProposal.objects.get_or_create(
+        course=course, client_key=key, defaults={"author": participant, "text": text}
+    )
+    if created:
+        meeting_touch(course)
+    return proposal
+
+
+def dot_place(*, participant: Participant, proposal_id: int) -> Dot:
+    """Put one of the participant's three dots on a proposal."""
+    with transaction.atomic():
+        Participant.objects.select_for_update().filter(pk=participant.pk).first()
+        proposal = MethodProposal.objects.filter(course_id=participant.course_id, pk=proposal_id).first()
+        if proposal is None:
+            raise ValidationError(_("Forslaget findes ikke."))
+        if Dot.objects.filter(participant=participant).count() >= DOTS_PER_PARTICIPANT:
+            raise ValidationError(_("Du har brugt dine tre prikker. Fjern en prik for at flytte den."))
+        dot = Dot.objects.create(participant=participant, proposal=proposal)
+        meeting_touch(participant.course)
+        return dot
+
+
+def dot_remove(*, participant: Participant, proposal_id: int) -> None:
+    dot = Dot.objects.filter(participant=participant, proposal_id=proposal_id).order_by("-pk").first()
+    if dot is None:
+        raise ValidationError(_("Du har ingen prik på det forslag."))
+    dot.delete()
+    meeting_touch(participant.course)

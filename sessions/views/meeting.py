@@ -1,0 +1,381 @@
+"""The follow-up meeting (issue 5): facilitator dashboard, presenter view and phone screens.
+
+Polled partials answer 304 while the meeting's version (and, on a phone, its participant) is
+unchanged, so sixty phones polling every two seconds cost one small query each.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from interviews.models import ReflectionSheet
+
+from .. import meeting as svc
+from ..decorators import facilitator_required, member_required, participant_required
+from ..models import AgendaPhase, Card, Group, GroupKind, Meeting, Participant, Zone, fill_placeholders
+
+POLL_SECONDS = 2
+
+
+def _version(course_id: int) -> int:
+    return Meeting.objects.filter(course_id=course_id).values_list("version", flat=True).first() or 0
+
+
+def _conditional(request, tag: str, render_response):
+    """Answer 304 when the screen already shows this state, else render with the ETag."""
+    etag = f'"{tag}"'
+    response = HttpResponse(status=304) if etag in request.headers.get("If-None-Match", "") else render_response()
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _meeting_context(course, *, with_prompts: bool = False) -> dict:
+    meeting = svc.meeting_of(course)
+    activity = meeting.activity
+    item = activity.agenda_item if activity else None
+    activities = svc.meeting_activities(course)
+    agenda = course.agenda(AgendaPhase.FOLLOWUP)
+    if meeting.started_at:
+        # Clock times from when the meeting actually started.
+        begins = timezone.localtime(meeting.started_at)
+        for entry in agenda:
+            entry.begins = begins
+            entry.ends = begins = begins + timezone.timedelta(minutes=entry.duration_minutes)
+    values = course.placeholders()
+    for entry in agenda:
+        entry.steps = [a for a in activities if a.agenda_item_id == entry.item.pk]
+        entry.is_current = item is not None and entry.item.pk == item.pk
+        if with_prompts:
+            entry.prompts = [(a, fill_placeholders(a.prompt, values)) for a in entry.steps]
+    key = activity.key if activity else ""
+    groups_kind = GroupKind.PAIR if item and item.number >= 5 else GroupKind.SURPRISES
+    groups = list(
+        Group.objects.filter(course=course, kind=groups_kind)
+        .prefetch_related(Prefetch("members", queryset=Participant.objects.order_by("pk")), "surprises")
+        .order_by("number")
+    )
+    cards = list(svc.visible_cards(course))
+    sequence = [c for c in cards if c.zone == Zone.NEGATIVE] + [c for c in cards if c.zone == Zone.POSITIVE]
+    reading = sequence[min(meeting.read_position, len(sequence) - 1)] if sequence and key in svc.READ_KEYS else None
+    participants = list(course.participants.order_by("pk"))
+    present = [p for p in participants if p.present]
+    sheets = ReflectionSheet.objects.of_course(course).filter(is_example=False)
+    return {
+        "course": course,
+        "meeting": meeting,
+        "activity": activity,
+        "item": item,
+        "key": key,
+        "agenda": agenda,
+        "timer": svc.timer_state(meeting),
+        "prompt": fill_placeholders(activity.prompt, values) if activity else "",
+        "negatives": [c for c in cards if c.zone == Zone.NEGATIVE],
+        "positives": [c for c in cards if c.zone == Zone.POSITIVE],
+        "card_count": len(cards),
+        "reading": reading,
+        "reading_number": sequence.index(reading) + 1 if reading else 0,
+        "reading_total": len(sequence),
+        "groups": groups,
+        "groups_kind": groups_kind,
+        "participants": participants,
+        "present_count": len(present),
+        "zone_counts": {z: sum(1 for p in present if p.zone == z) for z in Zone.values},
+        "unzoned": sum(1 for p in present if not p.zone),
+        "proposals": list(svc.ranked_proposals(course)),
+        "sheet_count": sheets.filter(status="submitted").count(),
+        "sheet_people": sheets.filter(status="submitted").values("participant").distinct().count(),
+        "inspiration": svc.INSPIRATION,
+        "poll_seconds": POLL_SECONDS,
+        "is_last": bool(activities) and activity is not None and activities[-1].pk == activity.pk,
+    }
+
+
+# --- facilitator -------------------------------------------------------------------------------
+
+
+def _dashboard(request, course, status=200, **extra):
+    context = _meeting_context(course, with_prompts=True)
+    context["all_cards"] = list(
+        Card.objects.filter(course=course, merged_into__isnull=True)
+        .annotate(merged_count=Count("merged_cards"))
+        .order_by("zone", "created_at", "pk")
+    )
+    context["zones"] = Zone.choices
+    context["fresh_key"], context["fresh_key2"] = svc.uuid.uuid4(), svc.uuid.uuid4()
+    context.update(extra)
+    template = "sessions/meeting/dashboard.html"
+    if request.htmx and request.method == "GET":
+        template += "#live"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@facilitator_required
+def dashboard(request, course):
+    return _dashboard(request, course)
+
+
+@require_GET
+@facilitator_required
+def dashboard_live(request, course):
+    return _conditional(request, f"d{_version(course.pk)}", lambda: _dashboard(request, course))
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(_("Ugyldig værdi.")) from None
+
+
+CONTROLS = {
+    "start": lambda c, u, p: svc.meeting_start(course=c, by=u),
+    "next": lambda c, u, p: svc.meeting_go(course=c, by=u, step="next"),
+    "back": lambda c, u, p: svc.meeting_go(course=c, by=u, step="back"),
+    "item": lambda c, u, p: svc.meeting_go(course=c, by=u, step="item"),
+    "pause": lambda c, u, p: svc.timer_pause(course=c, by=u),
+    "resume": lambda c, u, p: svc.timer_resume(course=c, by=u),
+    "plus1": lambda c, u, p: svc.timer_extend(course=c, by=u, minutes=1),
+    "plus5": lambda c, u, p: svc.timer_extend(course=c, by=u, minutes=5),
+    "reveal": lambda c, u, p: svc.cards_reveal(course=c, by=u, revealed=True),
+    "conceal": lambda c, u, p: svc.cards_reveal(course=c, by=u, revealed=False),
+    "read_next": lambda c, u, p: svc.read_move(course=c, by=u, delta=1),
+    "read_prev": lambda c, u, p: svc.read_move(course=c, by=u, delta=-1),
+    "zones_fill": lambda c, u, p: svc.zones_assign(course=c, by=u),
+    "zones_reshuffle": lambda c, u, p: svc.zones_assign(course=c, by=u, reshuffle=True),
+    "zone_move": lambda c, u, p: svc.zone_move(course=c, by=u, participant_id=_int(p.get("participant"))),
+    "absent": lambda c, u, p: svc.participant_set_present(
+        course=c, by=u, participant_id=_int(p.get("participant")), present=False
+    ),
+    "present": lambda c, u, p: svc.participant_set_present(
+        course=c, by=u, participant_id=_int(p.get("participant")), present=True
+    ),
+    "groups_form": lambda c, u, p: svc.groups_form(course=c, by=u, kind=GroupKind.SURPRISES),
+    "groups_fill": lambda c, u, p: svc.groups_fill(course=c, by=u, kind=GroupKind.SURPRISES),
+    "pairs_form": lambda c, u, p: svc.groups_form(course=c, by=u, kind=GroupKind.PAIR),
+    "pairs_fill": lambda c, u, p: svc.groups_fill(course=c, by=u, kind=GroupKind.PAIR),
+    "card_hide": lambda c, u, p: svc.card_moderate(course=c, by=u, card_id=_int(p.get("card")), action="hide"),
+    "card_star": lambda c, u, p: svc.card_moderate(course=c, by=u, card_id=_int(p.get("card")), action="star"),
+    "merge": lambda c, u, p: svc.cards_merge(course=c, by=u, card_ids=[_int(v) for v in p.getlist("cards")]),
+    "card_add": lambda c, u, p: svc.card_post(
+        course=c, by=u, text=p.get("text", ""), zone=p.get("zone", ""), client_key=p.get("client_key")
+    ),
+    "proposal_add": lambda c, u, p: svc.proposal_post(
+        course=c, by=u, text=p.get("text", ""), client_key=p.get("client_key")
+    ),
+}
+
+
+@require_POST
+@facilitator_required
+def control(request, course):
+    params = request.POST.copy()
+    action, _sep, argument = params.get("action", "").partition(":")
+    if argument:  # per-card buttons say which card: "card_star:12"
+        params["card"] = argument
+    if action not in CONTROLS:
+        return HttpResponseBadRequest(_("Ukendt handling."))
+    try:
+        CONTROLS[action](course, request.user, params)
+    except ValidationError as error:
+        # Keep what the facilitator typed; say what went wrong next to the form.
+        return _dashboard(
+            request,
+            course,
+            status=400,
+            error=" ".join(error.messages),
+            error_action=action,
+            typed=request.POST.get("text", ""),
+            typed_zone=request.POST.get("zone", ""),
+        )
+    if request.POST.get("return") == "presenter":
+        return redirect("dialogue:meeting_presenter", course.pk)
+    return redirect(reverse("dialogue:meeting", args=[course.pk]) + f"#{request.POST.get('anchor', 'styring')}")
+
+
+# --- presenter ---------------------------------------------------------------------------------
+
+
+@require_GET
+@member_required
+def presenter(request, course):
+    context = _meeting_context(course)
+    context["can_manage"] = course.is_managed_by(request.user)
+    return render(request, "sessions/meeting/presenter.html", context)
+
+
+@require_GET
+@member_required
+def presenter_live(request, course):
+    return _conditional(
+        request,
+        f"p{_version(course.pk)}",
+        lambda: render(request, "sessions/meeting/presenter.html#live", _meeting_context(course)),
+    )
+
+
+# --- phones ------------------------------------------------------------------------------------
+
+
+def _phone_context(participant: Participant, **extra) -> dict:
+    course = participant.course
+    meeting = svc.meeting_of(course)
+    activity = meeting.activity
+    key = activity.key if activity else ""
+    item_number = activity.agenda_item.number if activity else 0
+    kind = GroupKind.PAIR if item_number >= 5 else GroupKind.SURPRISES
+    group = (
+        Group.objects.filter(course=course, kind=kind, members=participant)
+        .prefetch_related(Prefetch("members", queryset=Participant.objects.order_by("pk")), "surprises")
+        .first()
+    )
+    context = {
+        "course": course,
+        "participant": participant,
+        "meeting": meeting,
+        "activity": activity,
+        "key": key,
+        "group": group,
+        "mates": [m for m in group.members.all() if m.pk != participant.pk] if group else [],
+        "timer": svc.timer_state(meeting),
+        "poll_seconds": POLL_SECONDS,
+        "step": f"{activity.pk if activity else 0}-{participant.zone}-{group.pk if group else 0}",
+    }
+    if key in svc.CARD_KEYS and participant.zone:
+        field = "positives" if participant.zone == Zone.POSITIVE else "negatives"
+        texts = []
+        for sheet in participant.sheets.filter(is_example=False).order_by("pk"):
+            texts += [t for t in sheet.items(field) if t.strip() and t not in texts]
+        sent = set(Card.objects.filter(course=course, author=participant).values_list("client_key", flat=True))
+        context["suggestions"] = [
+            (text, svc.suggestion_key(participant, participant.zone, text)) for text in texts[:20]
+        ]
+        context["sent_keys"] = sent
+        context["my_cards"] = list(Card.objects.filter(course=course, author=participant).order_by("pk"))
+    if key in ("methods", "closing"):
+        proposals = list(svc.ranked_proposals(course))
+        mine = {}
+        for proposal_id in participant.dots.values_list("proposal_id", flat=True):
+            mine[proposal_id] = mine.get(proposal_id, 0) + 1
+        for proposal in proposals:
+            proposal.my_dots = mine.get(proposal.pk, 0)
+        context["proposals"] = proposals
+        context["dots_left"] = svc.DOTS_PER_PARTICIPANT - sum(mine.values())
+        context["inspiration"] = svc.INSPIRATION
+    context["form_shown"] = (
+        (key in svc.CARD_KEYS and bool(participant.zone))
+        or (key == "surprise_groups" and group is not None)
+        or key == "methods"
+    )
+    context.setdefault("client_key", svc.uuid.uuid4())
+    context.update(extra)
+    return context
+
+
+@require_GET
+@participant_required
+def phone(request, participant):
+    return render(request, "sessions/meeting/phone.html", _phone_context(participant))
+
+
+@require_GET
+@participant_required
+def phone_status(request, participant):
+    return _conditional(
+        request,
+        f"s{_version(participant.course_id)}-{participant.pk}",
+        lambda: render(request, "sessions/meeting/phone.html#status", _phone_context(participant)),
+    )
+
+
+@require_GET
+@participant_required
+def phone_form(request, participant):
+    return render(request, "sessions/meeting/phone.html#form", _phone_context(participant))
+
+
+def _phone_answer(request, participant, error=None, **extra):
+    if error is None and not request.htmx:
+        return redirect("dialogue:meeting_phone", participant.course_id)
+    context = _phone_context(participant, error=error, **extra)
+    template = "sessions/meeting/phone.html" + ("#form" if request.htmx else "")
+    return render(request, template, context, status=400 if error else 200)
+
+
+def _phone_post(request, participant, write, what):
+    try:
+        write()
+    except ValidationError as error:
+        return _phone_answer(
+            request,
+            participant,
+            error=" ".join(error.messages),
+            typed=request.POST.get("text", ""),
+            client_key=request.POST.get("client_key", ""),
+        )
+    return _phone_answer(request, participant, saved=what)
+
+
+@require_POST
+@participant_required
+def phone_card(request, participant):
+    return _phone_post(
+        request,
+        participant,
+        lambda: svc.card_post(
+            course=participant.course,
+            participant=participant,
+            text=request.POST.get("text", ""),
+            zone=request.POST.get("zone", ""),
+            client_key=request.POST.get("client_key"),
+        ),
+        _("Kortet er sendt."),
+    )
+
+
+@require_POST
+@participant_required
+def phone_surprise(request, participant):
+    return _phone_post(
+        request,
+        participant,
+        lambda: svc.surprise_post(
+            participant=participant, text=request.POST.get("text", ""), client_key=request.POST.get("client_key")
+        ),
+        _("Overraskelsen er sendt til gruppen."),
+    )
+
+
+@require_POST
+@participant_required
+def phone_proposal(request, participant):
+    return _phone_post(
+        request,
+        participant,
+        lambda: svc.proposal_post(
+            course=participant.course,
+            participant=participant,
+            text=request.POST.get("text", ""),
+            client_key=request.POST.get("client_key"),
+        ),
+        _("Forslaget er sendt."),
+    )
+
+
+@require_POST
+@participant_required
+def phone_dot(request, participant):
+    def write():
+        proposal_id = _int(request.POST.get("proposal"))
+        if request.POST.get("remove"):
+            svc.dot_remove(participant=participant, proposal_id=proposal_id)
+        else:
+            svc.dot_place(participant=participant, proposal_id=proposal_id)
+
+    return _phone_post(request, participant, write, _("Din prik er gemt."))

@@ -1,0 +1,361 @@
+"""The follow-up meeting: services, permissions, phone writes, polling and query counts."""
+
+import uuid
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from interviews.models import ReflectionSheet
+from sessions import meeting as svc
+from sessions.models import Card, Dot, Group, GroupKind, Meeting, MethodProposal, Surprise, Zone
+
+from .meeting_helpers import as_phone
+
+pytestmark = pytest.mark.django_db
+
+
+def go_to(course, user, key):
+    """Start the meeting and step forward until the activity with this key."""
+    if not Meeting.objects.filter(course=course, started_at__isnull=False).exists():
+        svc.meeting_start(course=course, by=user)
+    for _ in range(20):
+        meeting = Meeting.objects.select_related("activity").get(course=course)
+        if meeting.activity.key == key:
+            return meeting
+        svc.meeting_go(course=course, by=user, step="next")
+    raise AssertionError(key)
+
+
+def control(client, course, action, **data):
+    return client.post(reverse("dialogue:meeting_control", args=[course.pk]), {"action": action, **data})
+
+
+# --- meeting state and timer ------------------------------------------------------------------
+
+
+def test_start_next_item_and_back(course, facilitator):
+    meeting = svc.meeting_start(course=course, by=facilitator)
+    assert meeting.activity.agenda_item.number == 2 and meeting.version > 1
+    with pytest.raises(ValidationError):
+        svc.meeting_start(course=course, by=facilitator)
+    meeting = svc.meeting_go(course=course, by=facilitator, step="item")
+    assert meeting.activity.key == "zones"
+    meeting = svc.meeting_go(course=course, by=facilitator, step="next")
+    assert meeting.activity.key == "card_round" and meeting.sub_started_at is not None
+    meeting = svc.meeting_go(course=course, by=facilitator, step="back")
+    assert meeting.activity.key == "zones"
+    with pytest.raises(ValidationError):
+        svc.meeting_go(course=course, by=facilitator, step="sideways")
+
+
+def test_timer_pause_resume_extend(course, facilitator):
+    svc.meeting_start(course=course, by=facilitator)
+    meeting = svc.timer_pause(course=course, by=facilitator)
+    state = svc.timer_state(meeting)
+    assert state["running"] is False and 9 * 60 < state["remaining"] <= 10 * 60
+    with pytest.raises(ValidationError):
+        svc.timer_pause(course=course, by=facilitator)
+    meeting = svc.timer_resume(course=course, by=facilitator)
+    assert meeting.paused_at is None
+    before = svc.timer_state(meeting)["deadline"]
+    meeting = svc.timer_extend(course=course, by=facilitator, minutes=5)
+    meeting = svc.timer_extend(course=course, by=facilitator, minutes=1)
+    assert svc.timer_state(meeting)["deadline"] - before == 6 * 60 * 1000
+    with pytest.raises(ValidationError):
+        svc.timer_extend(course=course, by=facilitator, minutes=7)
+    meeting = svc.meeting_go(course=course, by=facilitator, step="item")
+    assert meeting.extra_minutes == 0
+
+
+@pytest.mark.parametrize("who", ["leader", "stranger", None])
+def test_controls_refuse_everyone_but_the_facilitator(course, leader, stranger, who):
+    user = {"leader": leader, "stranger": stranger, None: None}[who]
+    for call in (
+        lambda: svc.meeting_start(course=course, by=user),
+        lambda: svc.timer_pause(course=course, by=user),
+        lambda: svc.zones_assign(course=course, by=user),
+        lambda: svc.groups_form(course=course, by=user, kind=GroupKind.PAIR),
+        lambda: svc.card_post(course=course, by=user, text="x", zone=Zone.POSITIVE, client_key=uuid.uuid4()),
+    ):
+        with pytest.raises(PermissionDenied):
+            call()
+    assert not Meeting.objects.filter(course=course, started_at__isnull=False).exists()
+
+
+def test_control_view_permissions(course, facilitator_client, leader_client, stranger_client, add_participants):
+    participant = add_participants(1)[0]
+    phone = as_phone(Client(), participant)
+    assert control(leader_client, course, "start").status_code == 403
+    assert control(stranger_client, course, "start").status_code == 404
+    assert control(phone, course, "start").status_code == 302  # to login
+    assert leader_client.get(reverse("dialogue:meeting", args=[course.pk])).status_code == 403
+    assert facilitator_client.get(reverse("dialogue:meeting", args=[course.pk])).status_code == 200
+    assert facilitator_client.get(reverse("dialogue:meeting_control", args=[course.pk])).status_code == 405
+    assert not Meeting.objects.filter(course=course, started_at__isnull=False).exists()
+    for action in ["start", "pause", "resume", "plus1", "plus5", "item", "next", "back", "reveal", "conceal"]:
+        response = control(facilitator_client, course, action)
+        assert response.status_code == 302, (action, response.content[:500])
+    assert control(facilitator_client, course, "nonsense").status_code == 400
+    assert control(facilitator_client, course, "resume").status_code == 400  # not paused: said, not crashed
+
+
+def test_dashboard_shows_agenda_clock_times_and_filled_prompt(course, facilitator, facilitator_client):
+    svc.meeting_start(course=course, by=facilitator)
+    response = facilitator_client.get(reverse("dialogue:meeting", args=[course.pk]))
+    html = response.content.decode()
+    assert "Introduktion" in html and "Hvad kan vi lære?" in html and "20 min." in html
+    assert "Online tidsbestilling" in html  # {touchpoint} filled
+    assert 'data-shortcut="n"' in html and "js/meeting.js" in html
+    presenter = facilitator_client.get(reverse("dialogue:meeting_presenter", args=[course.pk]))
+    assert presenter.status_code == 200 and b"data-deadline" in presenter.content
+
+
+# --- zones and cards --------------------------------------------------------------------------
+
+
+def test_zones_balanced_fill_and_move(course, facilitator, add_participants):
+    people = add_participants(7)
+    svc.zones_assign(course=course, by=facilitator, reshuffle=True)
+    zones = [p.zone for p in course.participants.all()]
+    assert sorted((zones.count("positive"), zones.count("negative"))) == [3, 4]
+    late = add_participants(1)[0]
+    svc.zones_assign(course=course, by=facilitator)
+    late.refresh_from_db()
+    zones = [p.zone for p in course.participants.all()]
+    assert late.zone and zones.count("positive") == zones.count("negative") == 4
+    before = people[0].zone if people[0].refresh_from_db() is None else None
+    svc.zone_move(course=course, by=facilitator, participant_id=people[0].pk)
+    people[0].refresh_from_db()
+    assert people[0].zone != before
+    svc.participant_set_present(course=course, by=facilitator, participant_id=people[1].pk, present=False)
+    people[1].refresh_from_db()
+    assert people[1].zone == "" and not people[1].present
+
+
+def card_url(course):
+    return reverse("dialogue:meeting_card", args=[course.pk])
+
+
+def test_phone_card_round(course, facilitator, add_participants):
+    people = add_participants(2)
+    sheet = ReflectionSheet.objects.create(
+        participant=people[0], status="submitted", answers={"positives": ["Hurtigt svar"], "negatives": ["Lang kø"]}
+    )
+    assert sheet.items("negatives") == ["Lang kø"]
+    svc.zones_assign(course=course, by=facilitator, reshuffle=True)
+    me = course.participants.get(pk=people[0].pk)
+    phone = as_phone(Client(), me)
+    key = str(uuid.uuid4())
+    # Outside the card round: refused, text kept.
+    go_to(course, facilitator, "zones")
+    response = phone.post(card_url(course), {"text": "Svært at finde", "zone": me.zone, "client_key": key})
+    assert response.status_code == 400 and "Kortrunden er ikke i gang" in response.content.decode()
+    assert "Svært at finde" in response.content.decode()
+    go_to(course, facilitator, "card_round")
+    page = phone.get(reverse("dialogue:meeting_phone", args=[course.pk])).content.decode()
+    mine = "Hurtigt svar" if me.zone == Zone.POSITIVE else "Lang kø"
+    other = "Lang kø" if me.zone == Zone.POSITIVE else "Hurtigt svar"
+    assert mine in page and other not in page
+    # Double tap: one card.
+    for _ in range(2):
+        assert (
+            phone.post(card_url(course), {"text": "Svært at finde", "zone": me.zone, "client_key": key}).status_code
+            == 302
+        )
+    assert Card.objects.filter(course=course).count() == 1
+    other_zone = Zone.NEGATIVE if me.zone == Zone.POSITIVE else Zone.POSITIVE
+    bad = [
+        ({"text": "", "zone": me.zone}, "Skriv"),
+        ({"text": "x" * 281, "zone": me.zone}, "281 tegn"),
+        ({"text": "Borger 010190-1234 ringede", "zone": me.zone}, "CPR-nummer"),
+        ({"text": "Forkert zone", "zone": other_zone}, "egen zone"),
+        ({"text": "Ugyldig zone", "zone": "neutral"}, "positiv eller negativ"),
+    ]
+    for data, message in bad:
+        response = phone.post(card_url(course), {**data, "client_key": str(uuid.uuid4())}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 400 and message in response.content.decode(), data
+    assert Card.objects.filter(course=course).count() == 1
+    # Without the cookie: no card.
+    assert Client().post(card_url(course), {"text": "x", "zone": me.zone, "client_key": key}).status_code == 403
+
+
+def test_merge_hide_star_and_read_aloud_order(course, facilitator, add_participants):
+    add_participants(2)
+    positive = [
+        svc.card_post(course=course, by=facilitator, text=f"God {i}", zone="positive", client_key=uuid.uuid4())[0]
+        for i in range(2)
+    ]
+    negative = [
+        svc.card_post(course=course, by=facilitator, text=f"Dårlig {i}", zone="negative", client_key=uuid.uuid4())[0]
+        for i in range(3)
+    ]
+    with pytest.raises(ValidationError):
+        svc.cards_merge(course=course, by=facilitator, card_ids=[positive[0].pk, negative[0].pk])
+    keep = svc.cards_merge(course=course, by=facilitator, card_ids=[negative[1].pk, negative[2].pk])
+    assert keep.pk == negative[1].pk
+    svc.card_moderate(course=course, by=facilitator, card_id=positive[1].pk, action="hide")
+    svc.card_moderate(course=course, by=facilitator, card_id=positive[0].pk, action="star")
+    sequence = svc.read_sequence(course)
+    assert [c.text for c in sequence] == ["Dårlig 0", "Dårlig 1", "God 0"]
+    assert sequence[1].merged_count == 1
+    meeting = go_to(course, facilitator, "read_negative")
+    assert meeting.read_position == 0 and meeting.revealed
+    for _ in range(5):
+        meeting = svc.read_move(course=course, by=facilitator, delta=1)
+    assert meeting.read_position == 2
+    meeting = go_to(course, facilitator, "read_positive")
+    assert meeting.read_position == 2  # the first positive card
+
+
+def test_presenter_counts_until_revealed_then_cards(course, facilitator, facilitator_client, leader_client):
+    svc.card_post(
+        course=course, by=facilitator, text="Kan ikke finde knappen", zone="negative", client_key=uuid.uuid4()
+    )
+    go_to(course, facilitator, "card_round")
+    url = reverse("dialogue:meeting_presenter_live", args=[course.pk])
+    html = leader_client.get(url).content.decode()
+    assert "(1 ·" in html and "Kan ikke finde knappen" not in html
+    control(facilitator_client, course, "reveal")
+    assert "Kan ikke finde knappen" in leader_client.get(url).content.decode()
+
+
+# --- groups, pairs, proposals, dots -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("count", "sizes"),
+    [
+        (4, [4]),
+        (6, [3, 3]),
+        (7, [4, 3]),
+        (8, [4, 4]),
+        (9, [5, 4]),
+        (10, [5, 5]),
+        (11, [4, 4, 3]),
+        (14, [4, 4, 3, 3]),
+        (60, [4] * 15),
+    ],
+)
+def test_group_sizes_of_four(count, sizes):
+    result = svc.group_sizes(count, 4)
+    assert sum(result) == count and sorted(result, reverse=True) == sizes
+    assert all(3 <= s <= 5 for s in result)
+
+
+def test_pairs_with_one_trio(course, facilitator, add_participants):
+    add_participants(7)
+    groups = svc.groups_form(course=course, by=facilitator, kind=GroupKind.PAIR)
+    sizes = sorted(g.members.count() for g in groups)
+    assert sizes == [2, 2, 3]
+    late = add_participants(1)[0]
+    assert svc.groups_fill(course=course, by=facilitator, kind=GroupKind.PAIR) == 1
+    assert Group.objects.filter(kind=GroupKind.PAIR, members=late).count() == 1
+
+
+def test_surprises_from_any_member(course, facilitator, add_participants):
+    people = add_participants(8)
+    go_to(course, facilitator, "surprise_groups")
+    control_groups = svc.groups_form(course=course, by=facilitator, kind=GroupKind.SURPRISES)
+    assert len(control_groups) == 2
+    group = control_groups[0]
+    members = list(group.members.all())
+    for member in members[:2]:
+        svc.surprise_post(participant=member, text=f"Overraskelse fra {member.pk}", client_key=uuid.uuid4())
+    assert Surprise.objects.filter(group=group).count() == 2
+    page = as_phone(Client(), members[3]).get(reverse("dialogue:meeting_phone", args=[course.pk])).content.decode()
+    assert f"Overraskelse fra {members[0].pk}" in page
+    assert people
+
+
+def test_proposals_and_three_dots(course, facilitator, add_participants):
+    a, b = add_participants(2)
+    go_to(course, facilitator, "methods")
+    phone = as_phone(Client(), a)
+    url = reverse("dialogue:meeting_proposal", args=[course.pk])
+    assert phone.post(url, {"text": "Et borgerpanel", "client_key": str(uuid.uuid4())}).status_code == 302
+    svc.proposal_post(course=course, by=facilitator, text="Smiley-standere", client_key=uuid.uuid4())
+    panel, smiley = MethodProposal.objects.order_by("pk")
+    dot_url = reverse("dialogue:meeting_dot", args=[course.pk])
+    for proposal in (panel, panel, smiley):
+        assert phone.post(dot_url, {"proposal": proposal.pk}).status_code == 302
+    response = phone.post(dot_url, {"proposal": smiley.pk}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400 and "tre prikker" in response.content.decode()
+    assert Dot.objects.filter(participant=a).count() == 3
+    phone.post(dot_url, {"proposal": panel.pk, "remove": "1"})
+    svc.dot_place(participant=b, proposal_id=smiley.pk)
+    ranked = list(svc.ranked_proposals(course))
+    assert [(p.text, p.dot_count) for p in ranked] == [("Smiley-standere", 2), ("Et borgerpanel", 1)]
+    assert "Fokusgrupper" in phone.get(reverse("dialogue:meeting_phone", args=[course.pk])).content.decode()
+
+
+# --- polling and query counts -----------------------------------------------------------------
+
+
+def test_polls_answer_304_until_something_changes(course, facilitator, facilitator_client, add_participants):
+    participant = add_participants(1)[0]
+    svc.meeting_start(course=course, by=facilitator)
+    phone = as_phone(Client(), participant)
+    for client, name in (
+        (phone, "dialogue:meeting_phone_status"),
+        (facilitator_client, "dialogue:meeting_presenter_live"),
+        (facilitator_client, "dialogue:meeting_live"),
+    ):
+        url = reverse(name, args=[course.pk])
+        first = client.get(url)
+        assert first.status_code == 200
+        etag = first["ETag"]
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+        svc.timer_pause(course=course, by=facilitator)
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+        svc.timer_resume(course=course, by=facilitator)
+
+
+def fill_meeting(course, facilitator, add_participants, count):
+    people = add_participants(count)
+    for p in people:
+        ReflectionSheet.objects.create(
+            participant=p, status="submitted", answers={"positives": ["a", "b"], "negatives": ["c"]}
+        )
+    svc.zones_assign(course=course, by=facilitator, reshuffle=True)
+    for i, p in enumerate(course.participants.all()):
+        svc.card_post(
+            course=course, participant=None, by=facilitator, text=f"Kort {i}", zone=p.zone, client_key=uuid.uuid4()
+        )
+    svc.groups_form(course=course, by=facilitator, kind=GroupKind.SURPRISES)
+    svc.groups_form(course=course, by=facilitator, kind=GroupKind.PAIR)
+    return course.participants.first()
+
+
+@pytest.mark.parametrize("count", [3, 60])
+@pytest.mark.parametrize("key", ["card_round", "read_negative", "surprise_groups", "pairs", "methods"])
+def test_queries_flat(
+    course, facilitator, facilitator_client, add_participants, django_assert_max_num_queries, count, key
+):
+    someone = fill_meeting(course, facilitator, add_participants, count)
+    svc.meeting_start(course=course, by=facilitator)
+    go_to(course, facilitator, "card_round")
+    svc.card_post(
+        course=course,
+        participant=course.participants.get(pk=someone.pk),
+        text="Mit kort",
+        zone=course.participants.get(pk=someone.pk).zone,
+        client_key=uuid.uuid4(),
+    )
+    go_to(course, facilitator, key)
+    phone = as_phone(Client(), someone)
+    with django_assert_max_num_queries(30):
+        assert facilitator_client.get(reverse("dialogue:meeting", args=[course.pk])).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert facilitator_client.get(reverse("dialogue:meeting_presenter", args=[course.pk])).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert phone.get(reverse("dialogue:meeting_phone", args=[course.pk])).status_code == 200
+    status = phone.get(reverse("dialogue:meeting_phone_status", args=[course.pk]))
+    with django_assert_max_num_queries(2):
+        assert (
+            phone.get(
+                reverse("dialogue:meeting_phone_status", args=[course.pk]), HTTP_IF_NONE_MATCH=status["ETag"]
+            ).status_code
+            == 304
+        )
