@@ -114,7 +114,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DJANGO_TEST_SQLITE_PATH") or None}
+    # Tests use a file too: an in-memory database shares one cache whose table locks fail at once instead of
+    # waiting, which the browser tests' concurrent requests would hit.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("DJANGO_TEST_SQLITE_PATH", str(BASE_DIR / "db.sqlite3-test"))
+    }
 else:
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 

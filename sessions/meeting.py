@@ -23,6 +23,7 @@ from .models import (
     AgendaPhase,
     Card,
     Course,
+    CoursePhase,
     Dot,
     Group,
     GroupKind,
@@ -162,6 +163,10 @@ def meeting_start(*, course: Course, by) -> Meeting:
         now = timezone.now()
         meeting.started_at = now
         _enter(meeting, activities[0], now, new_item=True)
+        if course.phase in (CoursePhase.PREPARATION, CoursePhase.KICKOFF, CoursePhase.INTERVIEWS):
+            # Sheets become read-only and the phones' start page points to the meeting.
+            course.phase = CoursePhase.MEETING
+            course.save(update_fields=["phase", "updated_at"])
         return _save(meeting, *STEP_FIELDS)
 
 

@@ -35,6 +35,16 @@ def control(client, course, action, **data):
 # --- meeting state and timer ------------------------------------------------------------------
 
 
+def test_starting_the_meeting_moves_the_course_and_the_phones_to_it(course, facilitator, add_participants):
+    phone = as_phone(Client(), add_participants(1)[0])
+    svc.meeting_start(course=course, by=facilitator)
+    course.refresh_from_db()
+    assert course.phase == "meeting"
+    page = phone.get(reverse("dialogue:participant_home", args=[course.pk])).content.decode()
+    assert reverse("dialogue:meeting_phone", args=[course.pk]) in page
+
+
+
 def test_start_next_item_and_back(course, facilitator):
     meeting = svc.meeting_start(course=course, by=facilitator)
     assert meeting.activity.agenda_item.number == 2 and meeting.version > 1
