@@ -11,7 +11,7 @@ from interviews.models import ReflectionSheet
 from sessions import meeting as svc
 from sessions.models import Card, Dot, Group, GroupKind, Meeting, MethodProposal, Surprise, Zone
 
-from .meeting_helpers import as_phone
+from .phones import as_phone
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,6 @@ def test_starting_the_meeting_moves_the_course_and_the_phones_to_it(course, faci
     assert course.phase == "meeting"
     page = phone.get(reverse("dialogue:participant_home", args=[course.pk])).content.decode()
     assert reverse("dialogue:meeting_phone", args=[course.pk]) in page
-
 
 
 def test_start_next_item_and_back(course, facilitator):

@@ -3,23 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from django.http import HttpResponse
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from interviews.models import ReflectionSheet, SheetStatus
-from sessions.decorators import participant_remember
 from sessions.models import CoursePhase, Participant
 
-
-def phone_for(participant: Participant) -> Client:
-    """A phone that joined the course as this participant (the signed cookie the join flow sets)."""
-    response = HttpResponse()
-    participant_remember(response, participant)
-    client = Client()
-    client.cookies.update(response.cookies)
-    return client
+from .phones import phone_for
 
 
 @pytest.fixture

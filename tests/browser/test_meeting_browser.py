@@ -9,7 +9,7 @@ from interviews.models import ReflectionSheet
 from sessions.meeting import read_sequence
 from sessions.models import Card, Dot, Group, GroupKind, Meeting, MethodProposal, Participant
 
-from ..meeting_helpers import participant_cookie
+from ..phones import participant_cookie
 from .conftest import LAPTOP, PHONE, SMALLEST
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

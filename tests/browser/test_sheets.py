@@ -3,15 +3,14 @@
 from datetime import timedelta
 
 import pytest
-from django.http import HttpResponse
 from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from interviews.models import ReflectionSheet, SheetStatus
-from sessions.decorators import participant_cookie_name, participant_remember
 from sessions.models import CoursePhase, Participant
 
+from ..phones import join_as
 from .conftest import LAPTOP, PHONE, SMALLEST, assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,14 +28,6 @@ def interviewing(course, touchpoints):
 @pytest.fixture
 def mette(interviewing):
     return Participant.objects.create(course=interviewing, display_name="Mette")
-
-
-def join_as(page, live_server, participant):
-    """Give the browser the signed cookie the join flow sets."""
-    response = HttpResponse()
-    participant_remember(response, participant)
-    name = participant_cookie_name(participant.course_id)
-    page.context.add_cookies([{"name": name, "value": response.cookies[name].value, "url": live_server.url}])
 
 
 def test_a_sheet_survives_offline_typing_a_reload_and_an_offline_submit(page, live_server, visit, mette):
