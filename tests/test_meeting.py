@@ -368,3 +368,12 @@ def test_queries_flat(
             ).status_code
             == 304
         )
+
+
+def test_the_course_page_leads_to_the_meeting_screens(course, facilitator_client, leader_client):
+    dashboard = reverse("dialogue:meeting", args=[course.pk])
+    presenter = reverse("dialogue:meeting_presenter", args=[course.pk])
+    page = facilitator_client.get(reverse("dialogue:course", args=[course.pk])).content.decode()
+    assert dashboard in page and presenter in page
+    page = leader_client.get(reverse("dialogue:course", args=[course.pk])).content.decode()
+    assert dashboard not in page and presenter in page
