@@ -355,3 +355,11 @@ def test_the_next_day_renders_the_document_again_for_the_date_in_the_margin(
     facilitator_client.get(pdf_url(meeting_course, "m3"))
     monkeypatch.setattr(borgerblik.pdf.timezone, "localdate", lambda: date(2030, 1, 2))
     assert facilitator_client.get(pdf_url(meeting_course, "m3"))["X-Print-Cache"] == "miss"
+
+
+@pytest.mark.django_db
+def test_kickoff_and_meeting_pages_offer_their_printables(facilitator_client, course):
+    kickoff = facilitator_client.get(f"/forloeb/{course.pk}/opstart/").content.decode()
+    assert f"/forloeb/{course.pk}/print/m1.pdf" in kickoff and f"/forloeb/{course.pk}/print/m2.pdf" in kickoff
+    meeting = facilitator_client.get(f"/forloeb/{course.pk}/moede/").content.decode()
+    assert f"/forloeb/{course.pk}/print/m4.pdf" in meeting and f"/forloeb/{course.pk}/print/opsamling.pdf" in meeting
