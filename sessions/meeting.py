@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -68,6 +68,8 @@ def meeting_activities(course: Course) -> list[Activity]:
 
 def timer_state(meeting: Meeting) -> dict:
     """Deadlines (epoch milliseconds) the screens count down to; remaining seconds while paused."""
+    if meeting.ended_at:
+        return {"running": False, "started": False, "ended": True}
     if not meeting.item_started_at or not meeting.activity_id:
         return {"running": False, "started": False}
     item = meeting.activity.agenda_item
@@ -99,6 +101,15 @@ def read_sequence(course: Course) -> list[Card]:
     return [c for c in cards if c.zone == Zone.NEGATIVE] + [c for c in cards if c.zone == Zone.POSITIVE]
 
 
+def roundup_groups(course: Course) -> list[Group]:
+    """The surprise groups in the order they present in the round-up (only those with members)."""
+    return list(
+        Group.objects.filter(course=course, kind=GroupKind.SURPRISES, members__isnull=False)
+        .distinct()
+        .order_by("number")
+    )
+
+
 def ranked_proposals(course: Course):
     return MethodProposal.objects.filter(course=course).annotate(dot_count=Count("dots")).order_by("-dot_count", "pk")
 
@@ -123,8 +134,35 @@ def _save(meeting: Meeting, *fields: str) -> Meeting:
     return meeting
 
 
+def meeting_signature(course_id: int, *, cards: bool = True) -> str:
+    """What polling screens compare (their ETag): changes whenever anything they show changes.
+
+    Facilitator controls bump `Meeting.version`; what phones write (cards, surprises, proposals,
+    dots) only adds or removes rows, seen here as the newest id and the number of dots. Phones
+    therefore never write to one shared row, so a burst of cards does not queue on a row lock.
+    One query whatever the number of cards; phones leave cards and newcomers out (they show neither).
+    """
+
+    def newest(rows):
+        return Subquery(rows.order_by("-pk").values("pk")[:1])
+
+    dots = Dot.objects.filter(proposal__course_id=OuterRef("pk"))
+    parts = {
+        "version": Subquery(Meeting.objects.filter(course_id=OuterRef("pk")).values("version")[:1]),
+        "surprise": newest(Surprise.objects.filter(group__course_id=OuterRef("pk"))),
+        "proposal": newest(MethodProposal.objects.filter(course_id=OuterRef("pk"))),
+        "dot": newest(dots),
+        "dots": Subquery(dots.order_by().values("proposal__course_id").annotate(n=Count("pk")).values("n")[:1]),
+    }
+    if cards:  # and people joining late: the facilitator's and the projector's lists show them
+        parts["card"] = newest(Card.objects.filter(course_id=OuterRef("pk")))
+        parts["participant"] = newest(Participant.objects.filter(course_id=OuterRef("pk")))
+    row = Course.objects.filter(pk=course_id).values(**parts).first() or {}
+    return "-".join(str(row.get(name) or 0) for name in parts)
+
+
 def meeting_touch(course: Course) -> None:
-    """Tell polling screens something changed (a card, a proposal, a dot)."""
+    """Tell polling screens a facilitator control changed what they show."""
     updated = Meeting.objects.filter(course=course).update(version=F("version") + 1)
     if not updated:
         Meeting.objects.get_or_create(course=course)
@@ -142,11 +180,14 @@ def _enter(meeting: Meeting, activity: Activity, now, *, new_item: bool) -> None
         meeting.read_position = 0
     elif activity.key == "read_positive":
         meeting.read_position = sum(1 for c in read_sequence(meeting.course) if c.zone == Zone.NEGATIVE)
+    elif activity.key == "surprise_roundup":
+        meeting.read_position = 0
     if activity.key in READ_KEYS:
         meeting.revealed = True
 
 
 TIMER_FIELDS = ("activity", "started_at", "item_started_at", "sub_started_at", "paused_at", "extra_minutes")
+ENDED = gettext_lazy("Mødet er afsluttet. Genåbn det, hvis I skal videre.")
 STEP_FIELDS = (*TIMER_FIELDS, "read_position", "revealed")
 
 
@@ -178,6 +219,8 @@ def meeting_go(*, course: Course, by, step: str) -> Meeting:
         meeting = _locked(course)
         if not meeting.started_at or meeting.activity_id is None:
             raise ValidationError(_("Start mødet først."))
+        if meeting.ended_at:
+            raise ValidationError(ENDED)
         index = next(i for i, a in enumerate(activities) if a.pk == meeting.activity_id)
         current = activities[index]
         if step == "next":
@@ -196,10 +239,52 @@ def meeting_go(*, course: Course, by, step: str) -> Meeting:
         return _save(meeting, *STEP_FIELDS)
 
 
+def meeting_end(*, course: Course, by) -> Meeting:
+    """End the meeting: timers stop, phones say thank you, the course moves on to follow-up."""
+    _managed(course, by)
+    with transaction.atomic():
+        meeting = _locked(course)
+        if not meeting.started_at:
+            raise ValidationError(_("Start mødet først."))
+        if meeting.ended_at:
+            raise ValidationError(_("Mødet er allerede afsluttet."))
+        meeting.ended_at = meeting.paused_at or timezone.now()
+        meeting.paused_at = None
+        if course.phase == CoursePhase.MEETING:
+            course.phase = CoursePhase.FOLLOWUP
+            course.save(update_fields=["phase", "updated_at"])
+        return _save(meeting, "ended_at", "paused_at")
+
+
+def meeting_reopen(*, course: Course, by) -> Meeting:
+    """Undo an ending: the current item's timer resumes where it stood when the meeting ended."""
+    _managed(course, by)
+    with transaction.atomic():
+        meeting = _locked(course)
+        if not meeting.ended_at:
+            raise ValidationError(_("Mødet er ikke afsluttet."))
+        pause = timezone.now() - meeting.ended_at
+        if meeting.item_started_at:
+            meeting.item_started_at += pause
+        if meeting.sub_started_at:
+            meeting.sub_started_at += pause
+        meeting.ended_at = None
+        if course.phase == CoursePhase.FOLLOWUP:
+            course.phase = CoursePhase.MEETING
+            course.save(update_fields=["phase", "updated_at"])
+        return _save(meeting, "ended_at", "item_started_at", "sub_started_at")
+
+
+def _running(meeting: Meeting) -> None:
+    if meeting.ended_at:
+        raise ValidationError(ENDED)
+
+
 def timer_pause(*, course: Course, by) -> Meeting:
     _managed(course, by)
     with transaction.atomic():
         meeting = _locked(course)
+        _running(meeting)
         if not meeting.item_started_at:
             raise ValidationError(_("Timeren kører ikke."))
         if meeting.paused_at:
@@ -228,6 +313,7 @@ def timer_extend(*, course: Course, by, minutes: int) -> Meeting:
         raise ValidationError(_("Der kan kun lægges 1 eller 5 minutter til."))
     with transaction.atomic():
         meeting = _locked(course)
+        _running(meeting)
         if not meeting.item_started_at:
             raise ValidationError(_("Timeren kører ikke."))
         if meeting.extra_minutes + minutes > 60:
@@ -245,11 +331,17 @@ def cards_reveal(*, course: Course, by, revealed: bool) -> Meeting:
 
 
 def read_move(*, course: Course, by, delta: int) -> Meeting:
-    """Move the read-aloud position one card forward or back (kept inside the sequence)."""
+    """Move to the next or previous card read aloud, or group presenting in the round-up."""
     _managed(course, by)
     with transaction.atomic():
         meeting = _locked(course)
-        total = len(read_sequence(course))
+        key = Activity.objects.filter(pk=meeting.activity_id).values_list("key", flat=True).first()
+        if key == "surprise_roundup":
+            total = len(roundup_groups(course))
+        elif key in READ_KEYS:
+            total = len(read_sequence(course))
+        else:
+            raise ValidationError(_("Der læses ikke op lige nu."))
         meeting.read_position = max(0, min(total - 1, meeting.read_position + delta)) if total else 0
         return _save(meeting, "read_position")
 
@@ -401,6 +493,11 @@ def cards_merge(*, course: Course, by, card_ids: list[int]) -> Card:
 # --- writes from phones (and the facilitator on someone's behalf) ------------------------------
 
 
+def _open_for_phones(course_id: int) -> None:
+    if Meeting.objects.filter(course_id=course_id, ended_at__isnull=False).exists():
+        raise ValidationError(_("Mødet er slut, så der kan ikke sendes mere herfra. Tak for i dag."))
+
+
 def _clean_text(text: str, what: str) -> str:
     text = (text or "").strip()
     if not text:
@@ -442,6 +539,7 @@ def card_post(*, course: Course, text: str, zone: str, client_key, participant=N
             raise ValidationError(_("Du har ikke fået en zone endnu. Vent, til facilitatoren har fordelt jer."))
         if zone != participant.zone:
             raise ValidationError(_("Du kan kun skrive kort i din egen zone."))
+        _open_for_phones(course.pk)
         activity_key = Meeting.objects.filter(course=course).values_list("activity__key", flat=True).first()
         if activity_key not in CARD_KEYS:
             raise ValidationError(_("Kortrunden er ikke i gang. Vent, til facilitatoren starter den."))
@@ -453,7 +551,6 @@ def card_post(*, course: Course, text: str, zone: str, client_key, participant=N
             card = Card.objects.create(course=course, author=participant, zone=zone, text=text, client_key=key)
     except IntegrityError:
         return Card.objects.get(course=course, client_key=key), False
-    meeting_touch(course)
     return card, True
 
 
@@ -464,16 +561,15 @@ def suggestion_key(participant: Participant, zone: str, text: str) -> uuid.UUID:
 
 def surprise_post(*, participant: Participant, text: str, client_key) -> Surprise:
     course = participant.course
+    _open_for_phones(course.pk)
     text = _clean_text(text, _("en overraskelse"))
     key = _key(client_key)
     group = Group.objects.filter(course=course, kind=GroupKind.SURPRISES, members=participant).first()
     if group is None:
         raise ValidationError(_("Du er ikke i en gruppe endnu. Vent, til facilitatoren har dannet grupperne."))
-    surprise, created = Surprise.objects.get_or_create(
+    surprise, _created = Surprise.objects.get_or_create(
         group=group, client_key=key, defaults={"author": participant, "text": text}
     )
-    if created:
-        meeting_touch(course)
     return surprise
 
 
@@ -482,18 +578,19 @@ def proposal_post(*, course: Course, text: str, client_key, participant=None, by
         _managed(course, by)
     elif participant is None or participant.course_id != course.pk:
         raise PermissionDenied
+    else:
+        _open_for_phones(course.pk)
     text = _clean_text(text, _("dit forslag"))
     key = _key(client_key)
-    proposal, created = MethodProposal.objects.get_or_create(
+    proposal, _created = MethodProposal.objects.get_or_create(
         course=course, client_key=key, defaults={"author": participant, "text": text}
     )
-    if created:
-        meeting_touch(course)
     return proposal
 
 
 def dot_place(*, participant: Participant, proposal_id: int) -> Dot:
     """Put one of the participant's three dots on a proposal."""
+    _open_for_phones(participant.course_id)
     with transaction.atomic():
         Participant.objects.select_for_update().filter(pk=participant.pk).first()
         proposal = MethodProposal.objects.filter(course_id=participant.course_id, pk=proposal_id).first()
@@ -501,14 +598,12 @@ def dot_place(*, participant: Participant, proposal_id: int) -> Dot:
             raise ValidationError(_("Forslaget findes ikke."))
         if Dot.objects.filter(participant=participant).count() >= DOTS_PER_PARTICIPANT:
             raise ValidationError(_("Du har brugt dine tre prikker. Fjern en prik for at flytte den."))
-        dot = Dot.objects.create(participant=participant, proposal=proposal)
-        meeting_touch(participant.course)
-        return dot
+        return Dot.objects.create(participant=participant, proposal=proposal)
 
 
 def dot_remove(*, participant: Participant, proposal_id: int) -> None:
+    _open_for_phones(participant.course_id)
     dot = Dot.objects.filter(participant=participant, proposal_id=proposal_id).order_by("-pk").first()
     if dot is None:
         raise ValidationError(_("Du har ingen prik på det forslag."))
     dot.delete()
-    meeting_touch(participant.course)

@@ -649,6 +649,7 @@ class Meeting(models.Model):
 
     The timer runs from `item_started_at` (plus `extra_minutes`); a pause stores `paused_at`, and
     resuming moves the start times forward by the pause, so the screens only need a deadline.
+    `read_position` points at the card read aloud in item 3 and at the group presenting in item 4.
     `version` grows on every change, so polling screens answer 304 while nothing happened.
     """
 
@@ -661,6 +662,7 @@ class Meeting(models.Model):
     extra_minutes = models.PositiveSmallIntegerField(_("ekstra minutter"), default=0)
     revealed = models.BooleanField(_("kortene vises"), default=False)
     read_position = models.PositiveSmallIntegerField(_("oplæsning"), default=0)
+    ended_at = models.DateTimeField(_("mødet sluttede"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -60,6 +60,7 @@ urlpatterns = [
     path("deltager/<int:course_id>/moede/", meeting.phone, name="meeting_phone"),
     path("deltager/<int:course_id>/moede/status/", meeting.phone_status, name="meeting_phone_status"),
     path("deltager/<int:course_id>/moede/formular/", meeting.phone_form, name="meeting_phone_form"),
+    path("deltager/<int:course_id>/moede/prikker/", meeting.phone_dots, name="meeting_phone_dots"),
     path("deltager/<int:course_id>/moede/kort/", meeting.phone_card, name="meeting_card"),
     path("deltager/<int:course_id>/moede/overraskelse/", meeting.phone_surprise, name="meeting_surprise"),
     path("deltager/<int:course_id>/moede/forslag/", meeting.phone_proposal, name="meeting_proposal"),

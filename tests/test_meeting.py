@@ -84,6 +84,9 @@ def test_controls_refuse_everyone_but_the_facilitator(course, leader, stranger, 
     for call in (
         lambda: svc.meeting_start(course=course, by=user),
         lambda: svc.timer_pause(course=course, by=user),
+        lambda: svc.meeting_end(course=course, by=user),
+        lambda: svc.meeting_reopen(course=course, by=user),
+        lambda: svc.read_move(course=course, by=user, delta=1),
         lambda: svc.zones_assign(course=course, by=user),
         lambda: svc.groups_form(course=course, by=user, kind=GroupKind.PAIR),
         lambda: svc.card_post(course=course, by=user, text="x", zone=Zone.POSITIVE, client_key=uuid.uuid4()),
@@ -299,6 +302,97 @@ def test_proposals_and_three_dots(course, facilitator, add_participants):
     assert "Fokusgrupper" in phone.get(reverse("dialogue:meeting_phone", args=[course.pk])).content.decode()
 
 
+def test_the_round_up_walks_through_the_groups_one_at_a_time(
+    course, facilitator, facilitator_client, leader_client, add_participants
+):
+    add_participants(8)
+    go_to(course, facilitator, "surprise_groups")
+    first, second = svc.groups_form(course=course, by=facilitator, kind=GroupKind.SURPRISES)
+    svc.surprise_post(participant=second.members.first(), text="Bookingen var nemmere", client_key=uuid.uuid4())
+    with pytest.raises(ValidationError):  # nothing is read aloud during the group work
+        svc.read_move(course=course, by=facilitator, delta=1)
+    meeting = go_to(course, facilitator, "surprise_roundup")
+    assert meeting.read_position == 0
+    url = reverse("dialogue:meeting_presenter", args=[course.pk])
+    assert "Gruppe 1 af 2 fortæller" in leader_client.get(url).content.decode()
+    for _ in range(3):  # stays on the last group
+        svc.read_move(course=course, by=facilitator, delta=1)
+    page = leader_client.get(url).content.decode()
+    assert "Gruppe 2 af 2 fortæller" in page and "Bookingen var nemmere" in page
+    dashboard = facilitator_client.get(reverse("dialogue:meeting", args=[course.pk])).content.decode()
+    assert "Næste gruppe" in dashboard and 'aria-current="true"' in dashboard
+
+
+def test_arrow_keys_on_the_projector_at_the_wrong_moment_leave_the_projector_as_it_is(
+    course, facilitator, facilitator_client
+):
+    go_to(course, facilitator, "card_round")
+    response = control(facilitator_client, course, "read_next", **{"return": "presenter"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dialogue:meeting_presenter", args=[course.pk])
+
+
+def test_ending_the_meeting_thanks_the_phones_and_moves_the_course_on(
+    course, facilitator, facilitator_client, leader_client, add_participants
+):
+    participant = add_participants(1)[0]
+    svc.zones_assign(course=course, by=facilitator)
+    participant.refresh_from_db()
+    with pytest.raises(ValidationError):
+        svc.meeting_end(course=course, by=facilitator)  # not started
+    go_to(course, facilitator, "card_round")
+    assert control(leader_client, course, "end").status_code == 403
+    assert control(facilitator_client, course, "end").status_code == 302
+    course.refresh_from_db()
+    meeting = Meeting.objects.get(course=course)
+    assert course.phase == "followup" and meeting.ended_at is not None
+    assert svc.timer_state(meeting) == {"running": False, "started": False, "ended": True}
+    for call in (
+        lambda: svc.meeting_go(course=course, by=facilitator, step="next"),
+        lambda: svc.timer_extend(course=course, by=facilitator, minutes=1),
+        lambda: svc.meeting_end(course=course, by=facilitator),
+    ):
+        with pytest.raises(ValidationError):
+            call()
+    # Phones are thanked, and a late card is refused with a message, keeping its text.
+    phone = as_phone(Client(), participant)
+    assert "Tak for i dag" in phone.get(reverse("dialogue:meeting_phone", args=[course.pk])).content.decode()
+    response = phone.post(
+        reverse("dialogue:meeting_card", args=[course.pk]),
+        {"text": "Sent kort", "zone": participant.zone, "client_key": str(uuid.uuid4())},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400 and "Mødet er slut" in response.content.decode()
+    assert "Sent kort" in response.content.decode() and not Card.objects.exists()
+    dashboard = facilitator_client.get(reverse("dialogue:meeting", args=[course.pk])).content.decode()
+    assert reverse("dialogue:printable", args=[course.pk, "opsamling"]) in dashboard
+    assert (
+        "Tak for i dag" in leader_client.get(reverse("dialogue:meeting_presenter", args=[course.pk])).content.decode()
+    )
+    # Reopening picks up where the meeting ended.
+    ended = svc.timer_state(meeting)
+    assert control(facilitator_client, course, "reopen").status_code == 302
+    course.refresh_from_db()
+    meeting.refresh_from_db()
+    assert course.phase == "meeting" and meeting.ended_at is None and meeting.activity.key == "card_round"
+    assert svc.timer_state(meeting)["remaining"] > 9 * 60 and ended
+
+
+def test_the_phones_list_of_proposals_follows_colleagues(course, facilitator, add_participants):
+    a, b = add_participants(2)
+    go_to(course, facilitator, "methods")
+    phone = as_phone(Client(), b)
+    url = reverse("dialogue:meeting_phone_dots", args=[course.pk])
+    first = phone.get(url)
+    assert first.status_code == 200 and "Ingen forslag endnu" in first.content.decode()
+    assert phone.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    svc.proposal_post(course=course, participant=a, text="Korte exit-interview", client_key=uuid.uuid4())
+    again = phone.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and "Korte exit-interview" in again.content.decode()
+    stranger = Client().get(url)  # a phone that has not joined is sent to the join page, shown nothing
+    assert stranger.status_code == 302 and "Korte" not in stranger.content.decode()
+
+
 # --- polling and query counts -----------------------------------------------------------------
 
 
@@ -319,6 +413,44 @@ def test_polls_answer_304_until_something_changes(course, facilitator, facilitat
         svc.timer_pause(course=course, by=facilitator)
         assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
         svc.timer_resume(course=course, by=facilitator)
+
+
+def test_what_phones_write_reaches_the_screens_without_writing_the_shared_meeting_row(
+    course, facilitator, facilitator_client, add_participants
+):
+    a, b = add_participants(2)
+    svc.zones_assign(course=course, by=facilitator, reshuffle=True)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    go_to(course, facilitator, "card_round")
+    version = svc.cards_reveal(course=course, by=facilitator, revealed=True).version
+    presenter = reverse("dialogue:meeting_presenter_live", args=[course.pk])
+    status = reverse("dialogue:meeting_phone_status", args=[course.pk])
+    screen_tag = facilitator_client.get(presenter)["ETag"]
+    phone_b = as_phone(Client(), b)
+    phone_tag = phone_b.get(status)["ETag"]
+
+    svc.card_post(course=course, participant=a, text="Nemt at finde", zone=a.zone, client_key=uuid.uuid4())
+    answer = facilitator_client.get(presenter, HTTP_IF_NONE_MATCH=screen_tag)
+    assert answer.status_code == 200 and "Nemt at finde" in answer.content.decode()
+    # Another phone's card changes nothing on b's phone, so b keeps getting 304.
+    assert phone_b.get(status, HTTP_IF_NONE_MATCH=phone_tag).status_code == 304
+    assert Meeting.objects.get(course=course).version == version
+    # A dot placed changes the signature, and so does taking it away (back to the state before).
+    version = go_to(course, facilitator, "methods").version
+    proposal = svc.proposal_post(course=course, participant=a, text="Et borgerpanel", client_key=uuid.uuid4())
+    before = svc.meeting_signature(course.pk)
+    svc.dot_place(participant=b, proposal_id=proposal.pk)
+    placed = svc.meeting_signature(course.pk)
+    svc.dot_remove(participant=b, proposal_id=proposal.pk)
+    assert before != placed != svc.meeting_signature(course.pk) == before
+    svc.dot_place(participant=b, proposal_id=proposal.pk)
+    svc.dot_place(participant=b, proposal_id=proposal.pk)
+    two = svc.meeting_signature(course.pk)
+    svc.dot_remove(participant=b, proposal_id=proposal.pk)
+    svc.dot_place(participant=a, proposal_id=proposal.pk)  # one moved between two polls
+    assert svc.meeting_signature(course.pk) != two
+    assert Meeting.objects.get(course=course).version == version
 
 
 def fill_meeting(course, facilitator, add_participants, count):

@@ -1,6 +1,6 @@
 """The follow-up meeting (issue 5): facilitator dashboard, presenter view and phone screens.
 
-Polled partials answer 304 while the meeting's version (and, on a phone, its participant) is
+Polled partials answer 304 while the meeting's signature (and, on a phone, its participant) is
 unchanged, so sixty phones polling every two seconds cost one small query each.
 """
 
@@ -17,13 +17,9 @@ from interviews.models import ReflectionSheet
 
 from .. import meeting as svc
 from ..decorators import facilitator_required, member_required, participant_required
-from ..models import AgendaPhase, Card, Group, GroupKind, Meeting, Participant, Zone, fill_placeholders
+from ..models import AgendaPhase, Card, Group, GroupKind, Participant, Zone, fill_placeholders
 
 POLL_SECONDS = 2
-
-
-def _version(course_id: int) -> int:
-    return Meeting.objects.filter(course_id=course_id).values_list("version", flat=True).first() or 0
 
 
 def _conditional(request, tag: str, render_response):
@@ -63,6 +59,12 @@ def _meeting_context(course, *, with_prompts: bool = False) -> dict:
     cards = list(svc.visible_cards(course))
     sequence = [c for c in cards if c.zone == Zone.NEGATIVE] + [c for c in cards if c.zone == Zone.POSITIVE]
     reading = sequence[min(meeting.read_position, len(sequence) - 1)] if sequence and key in svc.READ_KEYS else None
+    presenting = None
+    if key == "surprise_roundup":
+        with_members = [g for g in groups if g.members.all()]
+        if with_members:
+            presenting = with_members[min(meeting.read_position, len(with_members) - 1)]
+            presenting.position, presenting.total = with_members.index(presenting) + 1, len(with_members)
     participants = list(course.participants.order_by("pk"))
     present = [p for p in participants if p.present]
     sheets = ReflectionSheet.objects.of_course(course).filter(is_example=False)
@@ -83,6 +85,8 @@ def _meeting_context(course, *, with_prompts: bool = False) -> dict:
         "reading_total": len(sequence),
         "groups": groups,
         "groups_kind": groups_kind,
+        "presenting": presenting,
+        "ended": meeting.ended_at is not None,
         "participants": participants,
         "present_count": len(present),
         "zone_counts": {z: sum(1 for p in present if p.zone == z) for z in Zone.values},
@@ -124,7 +128,7 @@ def dashboard(request, course):
 @require_GET
 @facilitator_required
 def dashboard_live(request, course):
-    return _conditional(request, f"d{_version(course.pk)}", lambda: _dashboard(request, course))
+    return _conditional(request, f"d{svc.meeting_signature(course.pk)}", lambda: _dashboard(request, course))
 
 
 def _int(value):
@@ -136,6 +140,8 @@ def _int(value):
 
 CONTROLS = {
     "start": lambda c, u, p: svc.meeting_start(course=c, by=u),
+    "end": lambda c, u, p: svc.meeting_end(course=c, by=u),
+    "reopen": lambda c, u, p: svc.meeting_reopen(course=c, by=u),
     "next": lambda c, u, p: svc.meeting_go(course=c, by=u, step="next"),
     "back": lambda c, u, p: svc.meeting_go(course=c, by=u, step="back"),
     "item": lambda c, u, p: svc.meeting_go(course=c, by=u, step="item"),
@@ -184,6 +190,9 @@ def control(request, course):
     try:
         CONTROLS[action](course, request.user, params)
     except ValidationError as error:
+        if request.POST.get("return") == "presenter":
+            # A key pressed on the projector at the wrong moment: the projector stays as it is.
+            return redirect("dialogue:meeting_presenter", course.pk)
         # Keep what the facilitator typed; say what went wrong next to the form.
         return _dashboard(
             request,
@@ -215,7 +224,7 @@ def presenter(request, course):
 def presenter_live(request, course):
     return _conditional(
         request,
-        f"p{_version(course.pk)}",
+        f"p{svc.meeting_signature(course.pk)}",
         lambda: render(request, "sessions/meeting/presenter.html#live", _meeting_context(course)),
     )
 
@@ -245,7 +254,9 @@ def _phone_context(participant: Participant, **extra) -> dict:
         "mates": [m for m in group.members.all() if m.pk != participant.pk] if group else [],
         "timer": svc.timer_state(meeting),
         "poll_seconds": POLL_SECONDS,
-        "step": f"{activity.pk if activity else 0}-{participant.zone}-{group.pk if group else 0}",
+        "ended": meeting.ended_at is not None,
+        "step": f"{activity.pk if activity else 0}-{participant.zone}-{group.pk if group else 0}"
+        + ("-ended" if meeting.ended_at else ""),
     }
     if key in svc.CARD_KEYS and participant.zone:
         field = "positives" if participant.zone == Zone.POSITIVE else "negatives"
@@ -268,7 +279,7 @@ def _phone_context(participant: Participant, **extra) -> dict:
         context["proposals"] = proposals
         context["dots_left"] = svc.DOTS_PER_PARTICIPANT - sum(mine.values())
         context["inspiration"] = svc.INSPIRATION
-    context["form_shown"] = (
+    context["form_shown"] = not meeting.ended_at and (
         (key in svc.CARD_KEYS and bool(participant.zone))
         or (key == "surprise_groups" and group is not None)
         or key == "methods"
@@ -289,8 +300,19 @@ def phone(request, participant):
 def phone_status(request, participant):
     return _conditional(
         request,
-        f"s{_version(participant.course_id)}-{participant.pk}",
+        f"s{svc.meeting_signature(participant.course_id, cards=False)}-{participant.pk}",
         lambda: render(request, "sessions/meeting/phone.html#status", _phone_context(participant)),
+    )
+
+
+@require_GET
+@participant_required
+def phone_dots(request, participant):
+    """The proposals to vote on, kept current while colleagues add theirs."""
+    return _conditional(
+        request,
+        f"o{svc.meeting_signature(participant.course_id, cards=False)}-{participant.pk}",
+        lambda: render(request, "sessions/meeting/phone.html#dots", _phone_context(participant)),
     )
 
 

@@ -143,6 +143,15 @@ def test_whole_meeting(browser, live_server, course, facilitator, login, visit, 
     assert_accessible(axe, phones[0])
     visit(dash, f"{base}/forloeb/{course.pk}/moede/")
 
+    # The round-up: one group at a time on the projector, arrow keys on the dashboard.
+    dash.keyboard.press("n")
+    expect(presenter.get_by_text("Gruppe 1 af 2 fortæller")).to_be_visible(timeout=3000)
+    assert_accessible(axe, presenter)
+    dash.keyboard.press("ArrowRight")
+    expect(presenter.get_by_text("Gruppe 2 af 2 fortæller")).to_be_visible(timeout=3000)
+    expect(dash.get_by_text("På skærmen: Gruppe om overraskelser 2 (2 af 2)")).to_be_visible()
+    assert_accessible(axe, dash)
+
     # Item 5: pairs, proposals, dots.
     dash.keyboard.press("i")
     expect(dash.get_by_role("heading", name="Nu: punkt 5 – Hvad kan vi lære?")).to_be_visible()
@@ -162,7 +171,8 @@ def test_whole_meeting(browser, live_server, course, facilitator, login, visit, 
     phones[2].get_by_role("button", name="Send forslaget").click()
     expect(phones[2].get_by_text("Forslaget er sendt.")).to_be_visible()
     for page in phones[:3]:
-        page.reload()
+        # Colleagues' proposals appear on every phone without a reload.
+        expect(page.locator(".dots li", has_text="Smiley-standere")).to_be_visible(timeout=3000)
         for _ in range(3):
             before = Dot.objects.count()
             page.locator(".dots li", has_text="Smiley-standere").get_by_role("button", name="Sæt prik").click(
@@ -177,6 +187,16 @@ def test_whole_meeting(browser, live_server, course, facilitator, login, visit, 
     assert MethodProposal.objects.count() == 2
     assert_accessible(axe, presenter)
     assert Meeting.objects.get(course=course).activity.key == "methods"
+
+    # The end: the projector and the phones say thank you; the dashboard offers the summary.
+    dash.keyboard.press("n")
+    expect(dash.get_by_role("heading", name="Afrunding")).to_be_visible()
+    dash.get_by_role("button", name="Afslut mødet").click()
+    expect(dash.get_by_role("link", name="Hent opsamlingen (PDF)")).to_be_visible()
+    expect(presenter.get_by_role("heading", name="Tak for i dag")).to_be_visible(timeout=3000)
+    expect(phones[0].get_by_text("Tak for i dag!")).to_be_visible(timeout=6000)
+    for page in (dash, presenter, phones[0]):
+        assert_accessible(axe, page)
     presenter.screenshot(path="/tmp/meeting_presenter.png", full_page=True)
     phones[2].screenshot(path="/tmp/meeting_phone.png", full_page=True)
     dash.screenshot(path="/tmp/meeting_dashboard.png", full_page=True)
