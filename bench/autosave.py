@@ -1,6 +1,6 @@
 """Benchmark of reflection-sheet autosave: 60 phones each saving their sheet every 2 seconds, against gunicorn.
 
-Starts gunicorn on 127.0.0.1 (free port) against a temporary SQLite database (or DATABASE_URL when set),
+Starts gunicorn on 127.0.0.1 (free port) against a temporary SQLite database (DATABASE_URL is ignored),
 runs a bounded load from Python threads and prints one line per figure:
     name: value unit (ratio to trivial view: r)
 where the trivial view is /healthz measured in the same run. Afterwards every sheet in the database is
@@ -108,6 +108,7 @@ def wait_until_up(port: int, process, deadline=30):
 
 
 def main():
+    os.environ.pop("DATABASE_URL", None)  # a throwaway SQLite file, never a database named outside
     workdir = Path(tempfile.mkdtemp(prefix="bench-autosave-"))
     env = {
         "DJANGO_DEBUG": "0",

@@ -43,6 +43,7 @@ def server(workers: int = 4, threads: int = 4) -> Iterator["Server"]:
         "DJANGO_MEDIA_ROOT": str(tmp / "media"),
         "DJANGO_LOG_LEVEL": "ERROR",
     }
+    env.pop("DATABASE_URL", None)  # always the throwaway SQLite file, never a database named outside
     manage = [PYTHON, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)

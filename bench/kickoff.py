@@ -1,6 +1,6 @@
 """Benchmark of the kick-off: 60 phones voting and 2 presenter screens polling, against gunicorn.
 
-Starts gunicorn on 127.0.0.1 (free port) against a temporary SQLite database (or DATABASE_URL when set),
+Starts gunicorn on 127.0.0.1 (free port) against a temporary SQLite database (DATABASE_URL is ignored),
 runs a bounded load from Python threads and prints one line per figure:
     name: value unit (ratio to trivial view: r)
 where the trivial view is /healthz measured in the same run. Also prints the compressed first-load
@@ -130,6 +130,7 @@ def page_weight(http: Http, path: str, cookie: str = "") -> tuple[int, int]:
 
 
 def main():
+    os.environ.pop("DATABASE_URL", None)  # a throwaway SQLite file, never a database named outside
     workdir = Path(tempfile.mkdtemp(prefix="bench-kickoff-"))
     csrf = secrets.token_hex(16)
     env = {

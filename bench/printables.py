@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 TMP = Path(tempfile.mkdtemp(prefix="bench-printables-"))
+os.environ.pop("DATABASE_URL", None)  # a throwaway SQLite file, never a database named outside
 os.environ.update(
     DJANGO_SETTINGS_MODULE="borgerblik.settings",
     DJANGO_DEBUG="1",

@@ -7,3 +7,6 @@ class SessionsConfig(AppConfig):
     name = "sessions"
     label = "dialogue"
     verbose_name = _("Dialogforløb")
+
+    def ready(self):
+        from . import photos  # noqa: F401  (registers the receiver that deletes a photo's files)

@@ -539,13 +539,14 @@ def card_post(*, course: Course, text: str, zone: str, client_key, participant=N
             raise ValidationError(_("Du har ikke fået en zone endnu. Vent, til facilitatoren har fordelt jer."))
         if zone != participant.zone:
             raise ValidationError(_("Du kan kun skrive kort i din egen zone."))
-        _open_for_phones(course.pk)
-        activity_key = Meeting.objects.filter(course=course).values_list("activity__key", flat=True).first()
+        state = Meeting.objects.filter(course=course).values_list("activity__key", "ended_at").first()
+        activity_key, ended_at = state or (None, None)
+        if ended_at:
+            _open_for_phones(course.pk)
         if activity_key not in CARD_KEYS:
             raise ValidationError(_("Kortrunden er ikke i gang. Vent, til facilitatoren starter den."))
-    existing = Card.objects.filter(course=course, client_key=key).first()
-    if existing:
-        return existing, False
+    # Two queries on the way in: the meeting's state above and this insert. A double tap meets the
+    # unique (course, client key) constraint and gets the card the first tap stored.
     try:
         with transaction.atomic():
             card = Card.objects.create(course=course, author=participant, zone=zone, text=text, client_key=key)

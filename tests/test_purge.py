@@ -1,10 +1,12 @@
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from sessions.models import Card, Course, CoursePhase, Participant, Zone
+from sessions.models import Card, Course, CoursePhase, Participant, Photo, Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +25,22 @@ def test_expired_courses_are_deleted_with_their_data(course, settings):
     call_command("purge_courses")
     assert not Course.objects.exists()
     assert not Card.objects.exists() and not Participant.objects.exists()
+
+
+def test_purging_deletes_the_photo_files_too(course, settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
+    settings.BORGERBLIK_RETENTION_DAYS = 30
+    photo = Photo(course=course, width=1, height=1)
+    photo.image.save("wall.jpg", ContentFile(b"jpeg"), save=False)
+    photo.thumbnail.save("wall-small.jpg", ContentFile(b"jpeg"), save=False)
+    photo.save()
+    files = [Path(photo.image.path), Path(photo.thumbnail.path)]
+    assert all(f.exists() for f in files)
+    close(course, days_ago=31)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_courses")
+    assert not Photo.objects.exists()
+    assert not any(f.exists() for f in files)
 
 
 def test_a_course_within_the_retention_period_stays(course, settings):

@@ -263,12 +263,12 @@ def _phone_context(participant: Participant, **extra) -> dict:
         texts = []
         for sheet in participant.sheets.filter(is_example=False).order_by("pk"):
             texts += [t for t in sheet.items(field) if t.strip() and t not in texts]
-        sent = set(Card.objects.filter(course=course, author=participant).values_list("client_key", flat=True))
+        my_cards = list(Card.objects.filter(course=course, author=participant).order_by("pk"))
         context["suggestions"] = [
             (text, svc.suggestion_key(participant, participant.zone, text)) for text in texts[:20]
         ]
-        context["sent_keys"] = sent
-        context["my_cards"] = list(Card.objects.filter(course=course, author=participant).order_by("pk"))
+        context["sent_keys"] = {card.client_key for card in my_cards}
+        context["my_cards"] = my_cards
     if key in ("methods", "closing"):
         proposals = list(svc.ranked_proposals(course))
         mine = {}

@@ -57,8 +57,37 @@
   });
 
   // Phones: when the meeting moves on, fetch the form for the new step (one fetch at a time,
-  // so a late answer never replaces a form the participant has started on).
-  var formLoading = false;
+  // so a late answer never replaces a form the participant has started on). Text typed into the
+  // old form is shown read-only in the new one, so nobody loses what they wrote.
+  var formLoading = false, carried = "";
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (formLoading && target && target.id === "phone-form") { carried = typedIn(target); }
+  });
+  function typedIn(form) {
+    var texts = [];
+    form.querySelectorAll("textarea").forEach(function (t) {
+      if (t.value.trim()) { texts.push(t.value.trim()); }
+    });
+    return texts.join("\n");
+  }
+  function keepTyped(text) {
+    var form = document.getElementById("phone-form");
+    if (!text || !form) { return; }
+    var field = document.createElement("div");
+    field.className = "field";
+    var label = document.createElement("label");
+    label.htmlFor = "carried-text";
+    label.textContent = form.getAttribute("data-kept-label");
+    var box = document.createElement("textarea");
+    box.id = "carried-text";
+    box.readOnly = true;
+    box.rows = 3;
+    box.value = text;
+    field.appendChild(label);
+    field.appendChild(box);
+    form.insertBefore(field, form.firstChild);
+  }
   function followStep() {
     var status = document.getElementById("phone-status");
     var form = document.getElementById("phone-form");
@@ -67,7 +96,7 @@
     if (wanted !== form.getAttribute("data-step") && form.getAttribute("data-loading") !== wanted) {
       formLoading = true;
       form.setAttribute("data-loading", wanted);
-      var done = function () { formLoading = false; followStep(); };
+      var done = function () { formLoading = false; keepTyped(carried); carried = ""; followStep(); };
       window.htmx.ajax("GET", form.getAttribute("data-url"), { target: "#phone-form", swap: "outerHTML" })
         .then(done, done);
     }

@@ -43,6 +43,18 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def live_server_closes_its_connections():
+    """The live server answers phones that still poll after a test has ended; with connections kept
+    between requests (production's CONN_MAX_AGE) it would touch the database outside the test."""
+    from django.db import connections
+
+    settings_dict = connections["default"].settings_dict
+    kept, settings_dict["CONN_MAX_AGE"] = settings_dict["CONN_MAX_AGE"], 0
+    yield
+    settings_dict["CONN_MAX_AGE"] = kept
+
+
 @pytest.fixture(scope="session")
 def axe():
     return Axe()

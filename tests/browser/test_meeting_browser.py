@@ -16,11 +16,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def settled(page):
-    """Wait until the phone's form belongs to the step its status shows."""
-    page.wait_for_function(
-        "() => document.querySelector('#phone-status').dataset.step"
-        " === document.querySelector('#phone-form').dataset.step"
-    )
+    """Wait until the phone's form belongs to the step its status shows and no new form is on its way
+    (checked twice, a poll apart, so a status answer still in flight on a slow machine is seen)."""
+    for wait in (0, 2100):
+        page.wait_for_timeout(wait)
+        page.wait_for_function(
+            "() => document.querySelector('#phone-status').dataset.step"
+            " === document.querySelector('#phone-form').dataset.step"
+            " && !document.querySelector('#phone-form').hasAttribute('data-loading')"
+        )
 
 
 def phone_context(browser, live_server, participant):
@@ -112,9 +116,16 @@ def test_whole_meeting(browser, live_server, course, facilitator, login, visit, 
     assert Card.objects.filter(course=course, merged_into=duplicates[0]).count() == 1
     expect(presenter.get_by_text("×2").first).to_be_visible(timeout=3000)
 
+    # Someone still typing when the round ends keeps what they wrote, read-only, to copy.
+    positive_phones[0].get_by_label("Én virkning pr. kort").fill("Svaret kom først dagen efter")
+
     # Read aloud: negatives first, then positives.
     dash.keyboard.press("n")
     expect(dash.get_by_role("heading", name="Gennemgå de negative virkninger")).to_be_visible()
+    kept = positive_phones[0].get_by_label("Det du nåede at skrive, før mødet gik videre", exact=False)
+    expect(kept).to_have_value("Svaret kom først dagen efter", timeout=6000)
+    expect(positive_phones[0].get_by_label("Én virkning pr. kort")).to_have_count(0)
+    assert_accessible(axe, positive_phones[0])
     sequence = read_sequence(course)
     assert [c.zone for c in sequence] == ["negative"] * 3 + ["positive"] * 3
     for number, card in enumerate(sequence, start=1):
