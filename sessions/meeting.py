@@ -10,8 +10,8 @@ import uuid
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -141,24 +141,34 @@ def meeting_signature(course_id: int, *, cards: bool = True) -> str:
     dots) only adds or removes rows, seen here as the newest id and the number of dots. Phones
     therefore never write to one shared row, so a burst of cards does not queue on a row lock.
     One query whatever the number of cards; phones leave cards and newcomers out (they show neither).
+    It is the most frequent query of a meeting (every screen, every two seconds), so it is written
+    as SQL once instead of being compiled by the ORM on each poll (3.2 ms → well under 1 ms).
     """
+    sql = _SIGNATURE_SQL if cards else _PHONE_SIGNATURE_SQL
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [course_id] * sql.count("%s"))
+        row = cursor.fetchone()
+    return "-".join(str(value or 0) for value in row)
 
-    def newest(rows):
-        return Subquery(rows.order_by("-pk").values("pk")[:1])
 
-    dots = Dot.objects.filter(proposal__course_id=OuterRef("pk"))
-    parts = {
-        "version": Subquery(Meeting.objects.filter(course_id=OuterRef("pk")).values("version")[:1]),
-        "surprise": newest(Surprise.objects.filter(group__course_id=OuterRef("pk"))),
-        "proposal": newest(MethodProposal.objects.filter(course_id=OuterRef("pk"))),
-        "dot": newest(dots),
-        "dots": Subquery(dots.order_by().values("proposal__course_id").annotate(n=Count("pk")).values("n")[:1]),
-    }
-    if cards:  # and people joining late: the facilitator's and the projector's lists show them
-        parts["card"] = newest(Card.objects.filter(course_id=OuterRef("pk")))
-        parts["participant"] = newest(Participant.objects.filter(course_id=OuterRef("pk")))
-    row = Course.objects.filter(pk=course_id).values(**parts).first() or {}
-    return "-".join(str(row.get(name) or 0) for name in parts)
+# Tables as the models name them (tests/test_meeting.py checks they still do).
+_PHONE_PARTS = [
+    "(SELECT version FROM dialogue_meeting WHERE course_id = %s)",
+    "(SELECT MAX(s.id) FROM dialogue_surprise s JOIN dialogue_group g ON s.group_id = g.id WHERE g.course_id = %s)",
+    "(SELECT MAX(id) FROM dialogue_methodproposal WHERE course_id = %s)",
+    "(SELECT MAX(d.id) FROM dialogue_dot d JOIN dialogue_methodproposal p ON d.proposal_id = p.id"
+    " WHERE p.course_id = %s)",
+    "(SELECT COUNT(*) FROM dialogue_dot d JOIN dialogue_methodproposal p ON d.proposal_id = p.id"
+    " WHERE p.course_id = %s)",
+]
+# Screens also show the cards and people joining late (the facilitator's and the projector's lists).
+_SCREEN_PARTS = [
+    "(SELECT MAX(id) FROM dialogue_card WHERE course_id = %s)",
+    "(SELECT MAX(id) FROM dialogue_participant WHERE course_id = %s)",
+]
+SIGNATURE_TABLES = {"meeting", "surprise", "group", "methodproposal", "dot", "card", "participant"}
+_PHONE_SIGNATURE_SQL = "SELECT " + ", ".join(_PHONE_PARTS)
+_SIGNATURE_SQL = "SELECT " + ", ".join(_PHONE_PARTS + _SCREEN_PARTS)
 
 
 def meeting_touch(course: Course) -> None:

@@ -455,6 +455,13 @@ def test_what_phones_write_reaches_the_screens_without_writing_the_shared_meetin
     assert Meeting.objects.get(course=course).version == version
 
 
+def test_the_signature_names_the_models_tables():
+    from django.apps import apps
+
+    for model in svc.SIGNATURE_TABLES:
+        assert apps.get_model("dialogue", model)._meta.db_table == f"dialogue_{model}"
+
+
 def fill_meeting(course, facilitator, add_participants, count):
     people = add_participants(count)
     for p in people:
