@@ -417,6 +417,17 @@ def test_polls_answer_304_until_something_changes(course, facilitator, facilitat
         svc.timer_resume(course=course, by=facilitator)
 
 
+def test_a_phone_that_switches_language_gets_the_status_again(course, facilitator, add_participants, settings):
+    phone = as_phone(Client(), add_participants(1)[0])
+    svc.meeting_start(course=course, by=facilitator)
+    url = reverse("dialogue:meeting_phone_status", args=[course.pk])
+    danish = phone.get(url)
+    assert phone.get(url, HTTP_IF_NONE_MATCH=danish["ETag"]).status_code == 304
+    phone.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = phone.get(url, HTTP_IF_NONE_MATCH=danish["ETag"])
+    assert english.status_code == 200 and "What we’re doing now" in english.content.decode()
+
+
 def test_what_phones_write_reaches_the_screens_without_writing_the_shared_meeting_row(
     course, facilitator, facilitator_client, add_participants
 ):

@@ -10,6 +10,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,8 +24,8 @@ POLL_SECONDS = 2
 
 
 def _conditional(request, tag: str, render_response):
-    """Answer 304 when the screen already shows this state, else render with the ETag."""
-    etag = f'"{tag}"'
+    """Answer 304 when the screen already shows this state (in this language), else render with the ETag."""
+    etag = f'"{tag}-{get_language()}"'
     response = HttpResponse(status=304) if etag in request.headers.get("If-None-Match", "") else render_response()
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache"
