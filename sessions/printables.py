@@ -25,8 +25,10 @@ from .models import (
     Course,
     Group,
     GroupKind,
+    MethodProposal,
     Participant,
     Photo,
+    Surprise,
     Vote,
     Zone,
     fill_placeholders,
@@ -104,6 +106,8 @@ def course_fingerprint(course: Course) -> str:
         _digest(course.groups.values_list("pk", "kind", "number", "notes").annotate(n=Count("members"))),
         _digest(course.votes.aggregate(n=Count("pk"), last=Max("created_at")).items()),
         _digest(course.photos.values_list("pk", "caption")),
+        _digest(Surprise.objects.filter(group__course=course).values_list("pk", "group_id", "text")),
+        _digest(MethodProposal.objects.filter(course=course).annotate(n=Count("dots")).values_list("pk", "text", "n")),
     ]
     return hashlib.sha256("".join(parts).encode()).hexdigest()
 
@@ -279,8 +283,9 @@ def script_context(course: Course, **_kwargs) -> dict:
 def summary_context(course: Course, **_kwargs) -> dict:
     """The leader's summary.
 
-    Sections for later features print only when their data is in the context: `methods`
-    (list of {"text", "dots"}), `decisions` ({"keep": [...], "develop": [...], "stop": [...]})
+    The surprises are what the groups posted in the meeting plus any notes typed for a group; the
+    methods are the meeting's proposals ranked by dots. Sections for later features print only when
+    their data is in the context: `decisions` ({"keep": [...], "develop": [...], "stop": [...]})
     and `trial_actions` (list of dicts with "title" and the fields of a prøvehandling).
     """
     sheets = list(
@@ -293,17 +298,27 @@ def summary_context(course: Course, **_kwargs) -> dict:
     names = show_names(course)
     groups = list(
         Group.objects.filter(course=course, kind=GroupKind.SURPRISES)
-        .exclude(notes="")
-        .prefetch_related(Prefetch("members", queryset=Participant.objects.order_by("joined_at", "pk")))
+        .prefetch_related(
+            Prefetch("members", queryset=Participant.objects.order_by("joined_at", "pk")),
+            Prefetch("surprises", queryset=Surprise.objects.order_by("created_at", "pk")),
+        )
         .order_by("number")
     )
     surprise_groups = [
         {
             "number": group.number,
-            "notes": [line.strip(" -•\t") for line in group.notes.splitlines() if line.strip(" -•\t")],
+            "notes": [s.text for s in group.surprises.all()]
+            + [line.strip(" -•\t") for line in group.notes.splitlines() if line.strip(" -•\t")],
             "members": [m.display_name for m in group.members.all() if m.display_name] if names else [],
         }
         for group in groups
+    ]
+    surprise_groups = [group for group in surprise_groups if group["notes"]]
+    methods = [
+        {"text": proposal.text, "dots": proposal.dot_count}
+        for proposal in MethodProposal.objects.filter(course=course)
+        .annotate(dot_count=Count("dots"))
+        .order_by("-dot_count", "pk")
     ]
     learnings = [
         {"text": sheet.answers["learnings"].strip(), "author": sheet.participant.display_name if names else ""}
@@ -326,6 +341,7 @@ def summary_context(course: Course, **_kwargs) -> dict:
         "negatives": zones[Zone.NEGATIVE],
         "positives": zones[Zone.POSITIVE],
         "surprise_groups": surprise_groups,
+        "methods": methods,
         "learnings": learnings,
         "votes": votes,
         "photos": photos,

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from borgerblik.pdf import PrintFetcher, RefusedResource, render_pdf
 from interviews.models import ReflectionSheet, SheetStatus
 from sessions.decorators import participant_remember
-from sessions.models import Card, Group, GroupKind, Participant, Zone
+from sessions.models import Card, Dot, Group, GroupKind, MethodProposal, Participant, Surprise, Zone
 from sessions.printables import DOCUMENTS
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -181,6 +181,27 @@ def test_the_summary_holds_figures_effects_surprises_and_learnings(facilitator_c
     assert "Mange får hjælp af pårørende." in flat
     assert "Læring nummer 2" in flat
     assert "Skjult kort fra en prøve" not in flat
+
+
+def test_the_summary_holds_what_the_meeting_produced(facilitator_client, meeting_course, add_participants):
+    """Surprises posted by the groups and the proposals ranked by dots, as the phones sent them."""
+    a, b, c = add_participants(3)
+    group = Group.objects.create(course=meeting_course, kind=GroupKind.SURPRISES, number=2)
+    group.members.set([a, b])
+    Surprise.objects.create(group=group, author=a, text="Mange ringer hellere end at booke")
+    panel = MethodProposal.objects.create(course=meeting_course, author=a, text="Et borgerpanel")
+    smiley = MethodProposal.objects.create(course=meeting_course, author=b, text="Smiley-standere ved udgangen")
+    for person in (a, b, c):
+        Dot.objects.create(participant=person, proposal=smiley)
+    Dot.objects.create(participant=a, proposal=panel)
+    url = pdf_url(meeting_course, "opsamling")
+    text = pdf_text(facilitator_client.get(url).content)[0].replace("\n", " ")
+    assert "Mange ringer hellere end at booke" in text
+    assert text.index("Smiley-standere ved udgangen 3") < text.index("Et borgerpanel 1")
+    # A dot more is a new summary, not the cached one.
+    Dot.objects.create(participant=c, proposal=panel)
+    again = facilitator_client.get(url)
+    assert again["X-Print-Cache"] == "miss" and "Et borgerpanel 2" in pdf_text(again.content)[0]
 
 
 def test_the_summary_lists_starred_effects_first(facilitator_client, with_cards):

@@ -161,6 +161,7 @@ def test_whole_meeting(browser, live_server, course, facilitator, login, visit, 
     dash.keyboard.press("ArrowRight")
     expect(presenter.get_by_text("Gruppe 2 af 2 fortæller")).to_be_visible(timeout=3000)
     expect(dash.get_by_text("På skærmen: Gruppe om overraskelser 2 (2 af 2)")).to_be_visible()
+    presenter.screenshot(path="/tmp/meeting_roundup.png")
     assert_accessible(axe, dash)
 
     # Item 5: pairs, proposals, dots.

@@ -10,15 +10,20 @@ from django.utils import timezone
 
 from interviews.models import ReflectionSheet, SheetStatus
 from sessions.models import (
+    Activity,
     Card,
     Course,
     CoursePhase,
     DialogueTool,
+    Dot,
     Group,
     GroupKind,
+    Meeting,
     Membership,
+    MethodProposal,
     Participant,
     Role,
+    Surprise,
     Touchpoint,
     Vote,
     Workplace,
@@ -263,19 +268,39 @@ class Command(BaseCommand):
             starred=True
         )
 
+        surprises = [
+            ["Mange har brug for hjælp fra pårørende.", "Flere troede, at de skulle ringe alligevel."],
+            ["Folk kommer to sammen, men kan kun booke én.", "Ingen havde læst bekræftelsen."],
+        ]
         for number, members in enumerate([people[0:4], people[4:8]], start=1):
-            group = Group.objects.create(
-                course=course,
-                kind=GroupKind.SURPRISES,
-                number=number,
-                notes=["Mange har brug for hjælp fra pårørende.", "Folk kommer to sammen, men kan kun booke én."][
-                    number - 1
-                ],
-            )
+            group = Group.objects.create(course=course, kind=GroupKind.SURPRISES, number=number)
             group.members.set(members)
+            Surprise.objects.bulk_create(
+                Surprise(group=group, author=author, text=text)
+                for author, text in zip(members, surprises[number - 1], strict=False)
+            )
         for number in range(1, 5):
             pair = Group.objects.create(course=course, kind=GroupKind.PAIR, number=number)
             pair.members.set(people[(number - 1) * 2 : number * 2])
+
+        # Item 5: proposals and dots, then the meeting ended at the closing words.
+        ideas = ["Smileys ved skranken", "Korte exit-interview efter aftalen", "Et borgerpanel om selvbetjeningen"]
+        proposals = [
+            MethodProposal.objects.create(course=course, author=people[i], text=text) for i, text in enumerate(ideas)
+        ]
+        dots = [0, 0, 1, 0, 2, 1, 0, 0, 1, 2, 0, 1, 1, 0]
+        Dot.objects.bulk_create(
+            Dot(participant=people[index % 8], proposal=proposals[choice]) for index, choice in enumerate(dots)
+        )
+        started = course.meeting_starts_at
+        Meeting.objects.create(
+            course=course,
+            activity=Activity.objects.get(agenda_item__tool=tool, key="closing"),
+            started_at=started,
+            item_started_at=started + timedelta(minutes=45),
+            ended_at=started + timedelta(minutes=58),
+            revealed=True,
+        )
 
     def sheet(self, participant, answers, experience, day, now, is_example=False):
         ReflectionSheet.objects.create(
