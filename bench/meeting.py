@@ -94,6 +94,31 @@ def request(port, method, path, headers=None, body=None):
         conn.close()
 
 
+def run_threads(target, count):
+    """Call target(0) … target(count - 1) on threads of their own and wait for all of them."""
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def at_once(count, call):
+    """Release `count` calls at the same instant; their times and the (first start, last end) window."""
+    gate, lock, times, window = threading.Barrier(count), threading.Lock(), [], []
+
+    def one(i):
+        gate.wait()
+        began = time.perf_counter()
+        took = call(i)
+        with lock:
+            times.append(took)
+            window.append((began, time.perf_counter()))
+
+    run_threads(one, count)
+    return times, (min(b for b, _ in window), max(e for _, e in window))
+
+
 def p95(values):
     return statistics.quantiles(values, n=20)[-1] * 1000 if len(values) > 1 else float("nan")
 
@@ -188,65 +213,23 @@ def run(label, env):
                 with lock:
                     rush.append(took)
 
-        typists = [threading.Thread(target=typist, args=(i,)) for i in range(PHONES)]
-        for t in typists:
-            t.start()
-        for t in typists:
-            t.join()
+        run_threads(typist, PHONES)
         time.sleep(POLL_SECONDS)
 
         # The floor: the trivial view requested 220 times at the same instant, under the same polling.
-        floor, gate = [], threading.Barrier(CARDS + DOUBLE_TAPS)
-
-        floor_window = {}
-
-        def trivial():
-            gate.wait()
-            floor_window.setdefault("start", time.perf_counter())
-            took = request(port, "GET", "/healthz")[1]
-            with lock:
-                floor.append(took)
-                floor_window["end"] = time.perf_counter()
-
-        trivials = [threading.Thread(target=trivial) for _ in range(CARDS + DOUBLE_TAPS)]
-        for t in trivials:
-            t.start()
-        for t in trivials:
-            t.join()
+        floor, floor_window = at_once(CARDS + DOUBLE_TAPS, lambda i: request(port, "GET", "/healthz")[1])
         time.sleep(POLL_SECONDS)
 
-        # The instant burst: 220 posts released together.
-        posts, barrier = [], threading.Barrier(CARDS + DOUBLE_TAPS)
+        # The instant burst: 220 posts released together (200 cards and 20 double taps of them).
         keys = [str(uuid.uuid4()) for _ in range(CARDS)]
-        drain = {}
-
-        def burst_post(i):
-            barrier.wait()
-            drain.setdefault("start", time.perf_counter())
-            took = post(data["phones"][i % PHONES], f"Kort+{i % CARDS}", keys[i % CARDS], htmx=False)
-            with lock:
-                posts.append(took)
-                drain["end"] = time.perf_counter()
-
-        burst = [threading.Thread(target=burst_post, args=(i,)) for i in range(CARDS + DOUBLE_TAPS)]
-        for t in burst:
-            t.start()
-        for t in burst + threads:
+        posts, drain = at_once(
+            CARDS + DOUBLE_TAPS,
+            lambda i: post(data["phones"][i % PHONES], f"Kort+{i % CARDS}", keys[i % CARDS], htmx=False),
+        )
+        for t in threads:
             t.join()
         # One phone at a time, as in a real card round (not counted as burst cards).
-        single = []
-        for i in range(40):
-            phone = data["phones"][i]
-            body = f"text=Enkelt+{i}&zone={phone['zone']}&client_key={uuid.uuid4()}"
-            headers = {
-                "Cookie": f"{phone['cookie']}; csrftoken={CSRF}",
-                "X-CSRFToken": CSRF,
-                "Content-Type": "application/x-www-form-urlencoded",
-            }
-            status, took, _ = request(port, "POST", f"/deltager/{course}/moede/kort/", headers, body)
-            single.append(took)
-            if status != 302:
-                errors.append(("single card", status))
+        single = [post(data["phones"][i], f"Enkelt+{i}", uuid.uuid4(), htmx=False) for i in range(40)]
         stored, duplicates = (int(v) for v in manage(env, "shell", "-c", COUNT).split("JSON", 1)[1].split(","))
 
         def line(name, value, unit, ratio=None):
@@ -258,12 +241,12 @@ def run(label, env):
         line("trivial view p95 when 220 ask at once", f"{p95(floor):.1f}", "ms", p95(floor) / base)
         line("card post p95 in the instant burst of 220", f"{p95(posts):.1f}", "ms", p95(posts) / base)
         line("  the same against 220 trivial requests at once", f"{p95(posts) / p95(floor):.2f}", "×")
-        line("instant burst drained in", f"{(drain['end'] - drain['start']) * 1000:.0f}", "ms")
+        line("instant burst drained in", f"{(drain[1] - drain[0]) * 1000:.0f}", "ms")
         line("card post p95, one at a time", f"{p95(single):.1f}", "ms", p95(single) / base)
 
         def split(kind):
             """Poll times outside and inside the instant bursts (a poll queued behind one counts inside)."""
-            windows = [(drain["start"], drain["end"]), (floor_window["start"], floor_window["end"])]
+            windows = [drain, floor_window]
 
             def during(b, t):
                 return any(b + t >= start and b <= end for start, end in windows)
