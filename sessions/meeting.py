@@ -503,9 +503,12 @@ def cards_merge(*, course: Course, by, card_ids: list[int]) -> Card:
 # --- writes from phones (and the facilitator on someone's behalf) ------------------------------
 
 
+PHONES_CLOSED = gettext_lazy("Mødet er slut, så der kan ikke sendes mere herfra. Tak for i dag.")
+
+
 def _open_for_phones(course_id: int) -> None:
     if Meeting.objects.filter(course_id=course_id, ended_at__isnull=False).exists():
-        raise ValidationError(_("Mødet er slut, så der kan ikke sendes mere herfra. Tak for i dag."))
+        raise ValidationError(PHONES_CLOSED)
 
 
 def _clean_text(text: str, what: str) -> str:
@@ -552,7 +555,7 @@ def card_post(*, course: Course, text: str, zone: str, client_key, participant=N
         state = Meeting.objects.filter(course=course).values_list("activity__key", "ended_at").first()
         activity_key, ended_at = state or (None, None)
         if ended_at:
-            _open_for_phones(course.pk)
+            raise ValidationError(PHONES_CLOSED)
         if activity_key not in CARD_KEYS:
             raise ValidationError(_("Kortrunden er ikke i gang. Vent, til facilitatoren starter den."))
     # Two queries on the way in: the meeting's state above and this insert. A double tap meets the
