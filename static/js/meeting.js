@@ -102,4 +102,22 @@
     }
   }
   document.addEventListener("htmx:afterSettle", followStep);
+
+  // A phone's post that never reached the server, or that the server failed on, says so in the
+  // form; the form and what was typed stay as they were, so a second tap sends it again.
+  function sayFailed(event, attribute) {
+    var form = document.getElementById("phone-form");
+    var elt = event.detail.elt;
+    if (!form || !elt || !form.contains(elt) || (event.detail.requestConfig || {}).verb !== "post") { return; }
+    // Earlier messages no longer apply to what is in the form now.
+    form.querySelectorAll(".error-summary, .message").forEach(function (old) { old.remove(); });
+    var note = document.createElement("div");
+    note.id = "phone-form-failed";
+    note.className = "error-summary";
+    note.setAttribute("role", "alert");
+    note.textContent = form.getAttribute(attribute);
+    form.insertBefore(note, form.firstChild);
+  }
+  document.addEventListener("htmx:sendError", function (event) { sayFailed(event, "data-offline"); });
+  document.addEventListener("htmx:responseError", function (event) { sayFailed(event, "data-failed"); });
 })();

@@ -87,7 +87,22 @@ def test_whole_meeting(browser, live_server, course, facilitator, login, visit, 
     assert negative_phones[0].evaluate("document.documentElement.scrollWidth") <= SMALLEST["width"]
     negative_phones[0].set_viewport_size(PHONE)
 
-    negative_phones[0].get_by_label("Én virkning pr. kort").fill("Man skal logge ind to gange")
+    # A CPR number is refused in the form, with the text kept.
+    writer = negative_phones[0]
+    box = writer.get_by_label("Én virkning pr. kort")
+    box.fill("Borgeren 010190-1234 kunne ikke logge ind")
+    writer.get_by_role("button", name="Send kortet").click()
+    expect(writer.get_by_role("alert")).to_contain_text("CPR-nummer")
+    expect(writer.get_by_label("Én virkning pr. kort")).to_have_value("Borgeren 010190-1234 kunne ikke logge ind")
+    assert_accessible(axe, writer)
+    # A dropped connection says so and keeps the text; the same tap works once the phone is back.
+    writer.get_by_label("Én virkning pr. kort").fill("Man skal logge ind to gange")
+    writer.context.set_offline(True)
+    writer.get_by_role("button", name="Send kortet").click()
+    expect(writer.get_by_role("alert")).to_contain_text("ingen forbindelse")
+    expect(writer.get_by_label("Én virkning pr. kort")).to_have_value("Man skal logge ind to gange")
+    writer.context.set_offline(False)
+    assert not Card.objects.filter(course=course).exists()
     started = time.monotonic()
     negative_phones[0].get_by_role("button", name="Send kortet").click()
     expect(presenter.get_by_text("Man skal logge ind to gange")).to_be_visible(timeout=3000)
