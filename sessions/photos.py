@@ -8,8 +8,6 @@ import pillow_heif
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -110,12 +108,5 @@ def photos_add(*, course: Course, uploads: list, user) -> tuple[list[Photo], lis
 
 
 def photo_delete(*, photo: Photo) -> None:
-    """Remove the photo; `photo_files_removed` takes its files."""
+    """Remove the photo; `signals.photo_files_removed` takes its files."""
     photo.delete()
-
-
-@receiver(post_delete, sender=Photo, dispatch_uid="borgerblik-photo-files")
-def photo_files_removed(sender, instance: Photo, **kwargs) -> None:
-    """Delete a photo's files once its row is gone for good, also when a course is deleted or purged."""
-    image, thumbnail = instance.image, instance.thumbnail
-    transaction.on_commit(lambda: (image.delete(save=False), thumbnail.delete(save=False)))
