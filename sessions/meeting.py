@@ -229,8 +229,7 @@ def meeting_go(*, course: Course, by, step: str) -> Meeting:
         meeting = _locked(course)
         if not meeting.started_at or meeting.activity_id is None:
             raise ValidationError(_("Start mødet først."))
-        if meeting.ended_at:
-            raise ValidationError(ENDED)
+        _running(meeting)
         index = next(i for i, a in enumerate(activities) if a.pk == meeting.activity_id)
         current = activities[index]
         if step == "next":
@@ -273,11 +272,7 @@ def meeting_reopen(*, course: Course, by) -> Meeting:
         meeting = _locked(course)
         if not meeting.ended_at:
             raise ValidationError(_("Mødet er ikke afsluttet."))
-        pause = timezone.now() - meeting.ended_at
-        if meeting.item_started_at:
-            meeting.item_started_at += pause
-        if meeting.sub_started_at:
-            meeting.sub_started_at += pause
+        _shift_timers(meeting, since=meeting.ended_at)
         meeting.ended_at = None
         if course.phase == CoursePhase.FOLLOWUP:
             course.phase = CoursePhase.MEETING
@@ -288,6 +283,15 @@ def meeting_reopen(*, course: Course, by) -> Meeting:
 def _running(meeting: Meeting) -> None:
     if meeting.ended_at:
         raise ValidationError(ENDED)
+
+
+def _shift_timers(meeting: Meeting, *, since) -> None:
+    """Move the timers' start forward by the time they stood still (a pause, or an ended meeting)."""
+    stood = timezone.now() - since
+    if meeting.item_started_at:
+        meeting.item_started_at += stood
+    if meeting.sub_started_at:
+        meeting.sub_started_at += stood
 
 
 def timer_pause(*, course: Course, by) -> Meeting:
@@ -309,10 +313,7 @@ def timer_resume(*, course: Course, by) -> Meeting:
         meeting = _locked(course)
         if not meeting.paused_at:
             raise ValidationError(_("Timeren er ikke sat på pause."))
-        pause = timezone.now() - meeting.paused_at
-        meeting.item_started_at += pause
-        if meeting.sub_started_at:
-            meeting.sub_started_at += pause
+        _shift_timers(meeting, since=meeting.paused_at)
         meeting.paused_at = None
         return _save(meeting, "paused_at", "item_started_at", "sub_started_at")
 

@@ -299,21 +299,22 @@ def phone(request, participant):
 @require_GET
 @participant_required
 def phone_status(request, participant):
-    return _conditional(
-        request,
-        f"s{svc.meeting_signature(participant.course_id, cards=False)}-{participant.pk}",
-        lambda: render(request, "sessions/meeting/phone.html#status", _phone_context(participant)),
-    )
+    return _phone_partial(request, participant, "status")
 
 
 @require_GET
 @participant_required
 def phone_dots(request, participant):
     """The proposals to vote on, kept current while colleagues add theirs."""
+    return _phone_partial(request, participant, "dots")
+
+
+def _phone_partial(request, participant, partial: str):
+    """A polled part of the phone's page: 304 while nothing it shows has changed."""
     return _conditional(
         request,
-        f"o{svc.meeting_signature(participant.course_id, cards=False)}-{participant.pk}",
-        lambda: render(request, "sessions/meeting/phone.html#dots", _phone_context(participant)),
+        f"{partial}{svc.meeting_signature(participant.course_id, cards=False)}-{participant.pk}",
+        lambda: render(request, f"sessions/meeting/phone.html#{partial}", _phone_context(participant)),
     )
 
 
