@@ -247,3 +247,19 @@ class DotAdmin(admin.ModelAdmin):
     list_filter = ["proposal__course__workplace"]
     search_fields = ["proposal__text"]
     raw_id_fields = ["proposal", "participant"]
+
+
+@admin.register(models.Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["text", "kind", "course", "source", "created_at"]
+    list_filter = ["kind", "course__workplace"]
+    search_fields = ["text", "course__title"]
+    raw_id_fields = ["course", "created_by"]
+
+
+@admin.register(models.TrialAction)
+class TrialActionAdmin(admin.ModelAdmin):
+    list_display = ["title", "course", "decision", "updated_at"]
+    list_filter = ["course__workplace"]
+    search_fields = ["title", "action", "course__title"]
+    raw_id_fields = ["course", "decision", "created_by"]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from borgerblik.privacy import NoCprFormMixin
 
-from .models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Course, Participant, Touchpoint
+from .models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Course, Participant, Touchpoint, TrialAction
 
 _NOT_IN_CODE = re.compile(r"[\s\-]")
 
@@ -182,3 +182,53 @@ class VoteForm(ChooseForm):
 
 class MailingForm(forms.Form):
     client_key = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class TrialActionForm(NoCprFormMixin, forms.ModelForm):
+    """A prøvehandling, with the questions of the guide's tool as help texts."""
+
+    client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = TrialAction
+        fields = ["title", "decision", "experience", "wonder", "action", "observe", "reflection", "new_actions"]
+        labels = {
+            "title": _("Kort titel"),
+            "decision": _("Udspringer af (valgfrit)"),
+            "experience": _("Erfaring"),
+            "wonder": _("Undren – det vil vi opnå"),
+            "action": _("Prøvehandling – det gør vi"),
+            "observe": _("Det holder vi øje med"),
+            "reflection": _("Refleksion bagefter"),
+            "new_actions": _("Nye handlinger"),
+        }
+        help_texts = {
+            "title": _("Fx »Kvittering med tid og sted i SMS'en«. Højst 160 tegn."),
+            "experience": _("Hvad har vi konkret oplevet – hos borgerne og hos os selv?"),
+            "wonder": _("Hvad vil vi opnå, og hvem skal have gavn af det? Hvordan skal det hjælpe dem?"),
+            "action": _("Hvad prøver vi i praksis? Hvem gør det, hvornår og hvor, og hvad skal der til?"),
+            "observe": _("Hvad kigger vi efter? Hvordan kan vi se, om det virker?"),
+            "reflection": _("Udfyldes bagefter: hvilken virkning fik det, og hvad overraskede os?"),
+            "new_actions": _("Udfyldes bagefter: fortsætter vi, justerer vi, eller stopper vi?"),
+        }
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in
+                   ["experience", "wonder", "action", "observe", "reflection", "new_actions"]}  # fmt: skip
+        error_messages = {
+            "title": {
+                "required": _("Giv prøvehandlingen en kort titel."),
+                "max_length": _("Titlen må højst have %(limit_value)d tegn (den har %(show_value)d)."),
+            },
+            **{
+                name: {"max_length": _("Feltet må højst have %(limit_value)d tegn (det har %(show_value)d).")}
+                for name in ["experience", "wonder", "action", "observe", "reflection", "new_actions"]
+            },
+        }
+
+    def __init__(self, *args, course, **kwargs):
+        super().__init__(*args, **kwargs)
+        decision = self.fields["decision"]
+        decision.queryset = course.decisions.order_by("kind", "created_at", "pk")
+        decision.empty_label = _("Ingen – en ny idé")
+        decision.error_messages["invalid_choice"] = _("Vælg et punkt fra listen.")
+        for name in self.Meta.widgets:
+            self.fields[name].help_text = f"{self.fields[name].help_text} " + _("Højst 2000 tegn.")

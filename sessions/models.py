@@ -590,6 +590,7 @@ class Proposal(models.Model):
 class MailingKind(models.TextChoices):
     INVITATION = "invitation", _("Invitation")
     REMINDER = "reminder", _("Påmindelse")
+    THANKS = "thanks", _("Tak for indsatsen")
 
 
 class Mailing(models.Model):
@@ -725,3 +726,67 @@ class Dot(models.Model):
 
     def __str__(self):
         return f"{self.participant} → {self.proposal}"
+
+
+# --- Phase 5: the follow-up after the meeting ---
+
+
+class DecisionKind(models.TextChoices):
+    KEEP = "keep", _("Fastholde")
+    DEVELOP = "develop", _("Udvikle")
+    STOP = "stop", _("Stoppe")
+
+
+class Decision(models.Model):
+    """An insight the leader has sorted into keep, develop or stop.
+
+    `source` names what it came from ("card:12", "surprise:3", "method:5") or, for one the leader
+    wrote, "own:<the form's key>"; one row per source, so sorting the same card again moves it and a
+    double tap stores it once.
+    """
+
+    course = models.ForeignKey(Course, models.CASCADE, related_name="decisions")
+    kind = models.CharField(_("beslutning"), max_length=8, choices=DecisionKind)
+    text = models.CharField(_("tekst"), max_length=300)
+    source = models.CharField(_("kilde"), max_length=50)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+
+    class Meta:
+        ordering = ["course", "created_at", "pk"]
+        verbose_name = _("beslutning")
+        verbose_name_plural = _("beslutninger")
+        constraints = [models.UniqueConstraint(fields=["course", "source"], name="dialogue_decision_once")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text}"
+
+
+class TrialAction(models.Model):
+    """A prøvehandling: a small change tried in practice, planned and then looked back on."""
+
+    course = models.ForeignKey(Course, models.CASCADE, related_name="trial_actions")
+    decision = models.ForeignKey(
+        Decision, models.SET_NULL, null=True, blank=True, related_name="trial_actions", verbose_name=_("udspringer af")
+    )
+    title = models.CharField(_("titel"), max_length=160)
+    experience = models.TextField(_("erfaring"), max_length=2000, blank=True)
+    wonder = models.TextField(_("undren"), max_length=2000, blank=True)
+    action = models.TextField(_("prøvehandling"), max_length=2000, blank=True)
+    observe = models.TextField(_("det holder vi øje med"), max_length=2000, blank=True)
+    reflection = models.TextField(_("refleksion bagefter"), max_length=2000, blank=True)
+    new_actions = models.TextField(_("nye handlinger"), max_length=2000, blank=True)
+    client_key = models.UUIDField(default=uuid.uuid4)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+
+    class Meta:
+        ordering = ["course", "created_at", "pk"]
+        verbose_name = _("prøvehandling")
+        verbose_name_plural = _("prøvehandlinger")
+        constraints = [models.UniqueConstraint(fields=["course", "client_key"], name="dialogue_trial_action_once")]
+
+    def __str__(self):
+        return self.title

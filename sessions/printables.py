@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from borgerblik.pdf import cached_pdf, print_key, render_pdf
 from interviews.models import ReflectionSheet, SheetStatus
 
+from .followup import decisions_by_kind
 from .models import (
     Activity,
     AgendaItem,
@@ -108,6 +109,8 @@ def course_fingerprint(course: Course) -> str:
         _digest(course.photos.values_list("pk", "caption")),
         _digest(Surprise.objects.filter(group__course=course).values_list("pk", "group_id", "text")),
         _digest(MethodProposal.objects.filter(course=course).annotate(n=Count("dots")).values_list("pk", "text", "n")),
+        _digest(course.decisions.values_list("pk", "kind", "text")),
+        _digest(course.trial_actions.values_list("pk", "updated_at")),
     ]
     return hashlib.sha256("".join(parts).encode()).hexdigest()
 
@@ -284,9 +287,8 @@ def summary_context(course: Course, **_kwargs) -> dict:
     """The leader's summary.
 
     The surprises are what the groups posted in the meeting plus any notes typed for a group; the
-    methods are the meeting's proposals ranked by dots. Sections for later features print only when
-    their data is in the context: `decisions` ({"keep": [...], "develop": [...], "stop": [...]})
-    and `trial_actions` (list of dicts with "title" and the fields of a prøvehandling).
+    methods are the meeting's proposals ranked by dots. The leader's follow-up adds `decisions`
+    ({"keep": [...], "develop": [...], "stop": [...]}, printed when any is set) and `trial_actions`.
     """
     sheets = list(
         ReflectionSheet.objects.of_course(course)
@@ -332,6 +334,7 @@ def summary_context(course: Course, **_kwargs) -> dict:
         .order_by("-n", "touchpoint__name")
     )
     photos = list(course.photos.order_by("created_at", "pk"))
+    decisions = {kind: [d.text for d in items] for kind, items in decisions_by_kind(course).items()}
     return {
         **base_context(course),
         "participant_count": course.participants.count(),
@@ -345,6 +348,8 @@ def summary_context(course: Course, **_kwargs) -> dict:
         "learnings": learnings,
         "votes": votes,
         "photos": photos,
+        "decisions": decisions if any(decisions.values()) else None,
+        "trial_actions": list(course.trial_actions.order_by("created_at", "pk")),
         "next_steps": checklist(course, ChecklistStage.FOLLOWUP),
         "names_shown": names,
     }

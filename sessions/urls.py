@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import join, kickoff, meeting, pages, photos, preparation, printables
+from .views import followup, join, kickoff, meeting, pages, photos, preparation, printables
 
 app_name = "dialogue"
 urlpatterns = [
@@ -78,4 +78,21 @@ urlpatterns = [
         name="photo_thumbnail",
     ),
     path("forloeb/<int:course_id>/fotos/<int:photo_id>/slet/", photos.photo_remove, name="photo_delete"),
+    # The follow-up after the meeting (phase 5)
+    path("forloeb/<int:course_id>/opfoelgning/", followup.followup, name="followup"),
+    path("forloeb/<int:course_id>/opfoelgning/sorter/", followup.decision_sort, name="decision_sort"),
+    path("forloeb/<int:course_id>/opfoelgning/punkt/", followup.decision_write, name="decision_write"),
+    path("forloeb/<int:course_id>/opfoelgning/punkt/<int:decision_id>/", followup.decision_edit, name="decision_edit"),
+    path("forloeb/<int:course_id>/opfoelgning/proevehandling/", followup.trial_action, name="trial_action_new"),
+    path(
+        "forloeb/<int:course_id>/opfoelgning/proevehandling/<int:action_id>/",
+        followup.trial_action,
+        name="trial_action",
+    ),
+    path(
+        "forloeb/<int:course_id>/opfoelgning/proevehandling/<int:action_id>/slet/",
+        followup.trial_action_delete,
+        name="trial_action_delete",
+    ),
+    path("forloeb/<int:course_id>/opfoelgning/tak/", followup.thanks_send, name="thanks_send"),
 ]

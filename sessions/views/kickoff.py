@@ -20,7 +20,7 @@ from django.views.decorators.http import condition, require_GET, require_POST
 
 from interviews.models import ReflectionSheet, SheetStatus
 
-from .. import services
+from .. import followup, services
 from ..decorators import facilitator_required, member_required
 from ..forms import ChooseForm, KnownFactsForm, MailingForm, RecruitmentForm
 from ..models import Activity, AgendaPhase, Course, Kickoff, MailingKind, Participant, Proposal, fill_placeholders
@@ -235,16 +235,27 @@ def _mail_context(request, course: Course, participant: Participant | None = Non
     }
 
 
-def _mail_subject(course: Course, kind: str) -> str:
+def mail_subject(course: Course, kind: str) -> str:
     touchpoint = course.touchpoint.name if course.touchpoint else course.title
     if kind == MailingKind.REMINDER:
         return _("Påmindelse: interview om %(touchpoint)s") % {"touchpoint": touchpoint}
+    if kind == MailingKind.THANKS:
+        return _("Tak for jeres blik på %(touchpoint)s") % {"touchpoint": touchpoint}
     return _("Borgerens blik: vi undersøger %(touchpoint)s") % {"touchpoint": touchpoint}
 
 
-def _mail_body(request, course: Course, kind: str, participant: Participant | None = None) -> str:
-    template = "sessions/email/reminder.txt" if kind == MailingKind.REMINDER else "sessions/email/invitation.txt"
-    return render_to_string(template, _mail_context(request, course, participant), request=request)
+MAIL_TEMPLATES = {
+    MailingKind.INVITATION: "sessions/email/invitation.txt",
+    MailingKind.REMINDER: "sessions/email/reminder.txt",
+    MailingKind.THANKS: "sessions/email/thanks.txt",
+}
+
+
+def mail_body(request, course: Course, kind: str, participant: Participant | None = None) -> str:
+    context = _mail_context(request, course, participant)
+    if kind == MailingKind.THANKS:
+        context.update(followup.thanks_context(course))
+    return render_to_string(MAIL_TEMPLATES[kind], context, request=request)
 
 
 def meeting_ics_text(request, course: Course) -> str:
@@ -303,18 +314,18 @@ def _ics_attachment(request, course: Course) -> tuple[str, str, str] | None:
 
 
 def _messages_for(request, course: Course, kind: str, participants) -> list[EmailMessage]:
-    attachment = _ics_attachment(request, course)
-    subject = _mail_subject(course, kind)
+    attachment = _ics_attachment(request, course) if kind != MailingKind.THANKS else None
+    subject = mail_subject(course, kind)
     result = []
     for participant in participants:
-        message = EmailMessage(subject, _mail_body(request, course, kind, participant), to=[participant.email])
+        message = EmailMessage(subject, mail_body(request, course, kind, participant), to=[participant.email])
         if attachment:
             message.attach(*attachment)
         result.append(message)
     return result
 
 
-def _with_address(course: Course):
+def participants_with_address(course: Course):
     return course.participants.exclude(email="").order_by("pk")
 
 
@@ -324,14 +335,14 @@ def invitation(request, course):
     course = Course.objects.select_related("workplace", "tool", "chosen_touchpoint", "proposed_touchpoint").get(
         pk=course.pk
     )
-    recipients = list(_with_address(course))
+    recipients = list(participants_with_address(course))
     return render(
         request,
         "sessions/invitation.html",
         {
             "course": course,
-            "subject": _mail_subject(course, MailingKind.INVITATION),
-            "body": _mail_body(request, course, MailingKind.INVITATION),
+            "subject": mail_subject(course, MailingKind.INVITATION),
+            "body": mail_body(request, course, MailingKind.INVITATION),
             "recipients": recipients,
             "form": MailingForm(initial={"client_key": uuid.uuid4()}),
             "sent": course.mailings.filter(kind=MailingKind.INVITATION).first(),
@@ -339,7 +350,7 @@ def invitation(request, course):
     )
 
 
-def _send(request, course: Course, kind: str, participants, done_url: str):
+def mailing_post(request, course: Course, kind: str, participants, done_url: str):
     form = MailingForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Formularen var for gammel. Prøv igen."))
@@ -365,8 +376,12 @@ def _send(request, course: Course, kind: str, participants, done_url: str):
 @require_POST
 @facilitator_required
 def invitation_send(request, course):
-    return _send(
-        request, course, MailingKind.INVITATION, _with_address(course), reverse("dialogue:invitation", args=[course.pk])
+    return mailing_post(
+        request,
+        course,
+        MailingKind.INVITATION,
+        participants_with_address(course),
+        reverse("dialogue:invitation", args=[course.pk]),
     )
 
 
@@ -382,7 +397,7 @@ def meeting_ics(request, course):
 
 def _not_done(course: Course):
     submitted = ReflectionSheet.objects.filter(participant=OuterRef("pk"), status=SheetStatus.SUBMITTED)
-    return _with_address(course).exclude(Exists(submitted)).exclude(user__isnull=False)
+    return participants_with_address(course).exclude(Exists(submitted)).exclude(user__isnull=False)
 
 
 @require_GET
@@ -410,7 +425,7 @@ def interviews(request, course):
             "can_manage": course.is_managed_by(request.user),
             "form": MailingForm(initial={"client_key": uuid.uuid4()}),
             "last_reminder": course.mailings.filter(kind=MailingKind.REMINDER).first(),
-            "reminder_body": _mail_body(request, course, MailingKind.REMINDER),
+            "reminder_body": mail_body(request, course, MailingKind.REMINDER),
         },
     )
 
@@ -418,6 +433,6 @@ def interviews(request, course):
 @require_POST
 @facilitator_required
 def reminder_send(request, course):
-    return _send(
+    return mailing_post(
         request, course, MailingKind.REMINDER, _not_done(course), reverse("dialogue:interviews", args=[course.pk])
     )

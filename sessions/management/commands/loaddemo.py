@@ -14,6 +14,8 @@ from sessions.models import (
     Card,
     Course,
     CoursePhase,
+    Decision,
+    DecisionKind,
     DialogueTool,
     Dot,
     Group,
@@ -25,6 +27,7 @@ from sessions.models import (
     Role,
     Surprise,
     Touchpoint,
+    TrialAction,
     Vote,
     Workplace,
     Zone,
@@ -300,6 +303,36 @@ class Command(BaseCommand):
             item_started_at=started + timedelta(minutes=45),
             ended_at=started + timedelta(minutes=58),
             revealed=True,
+        )
+
+        # The leader has begun the follow-up: three insights sorted, one prøvehandling planned.
+        sorted_cards = [
+            ("Slipper for telefonkø", DecisionKind.KEEP),
+            ("Svære fagord på siden", DecisionKind.DEVELOP),
+            ("Bekræftelsen havner i spam", DecisionKind.DEVELOP),
+        ]
+        decisions = {
+            text: Decision.objects.create(
+                course=course, kind=kind, text=text, source=f"card:{cards[text].pk}", created_by=facilitator
+            )
+            for text, kind in sorted_cards
+        }
+        Decision.objects.create(
+            course=course,
+            kind=DecisionKind.STOP,
+            text="Lange mails med bekræftelse og regler i ét",
+            source="own:demo",
+            created_by=facilitator,
+        )
+        TrialAction.objects.create(
+            course=course,
+            decision=decisions["Svære fagord på siden"],
+            title="Hverdagsord på bookingsiden",
+            experience="Flere borgere forstod ikke ordene »ydelse« og »ressource« og ringede derfor alligevel.",
+            wonder="Færre opkald om booking, og at borgerne føler sig sikre på, at de har booket det rigtige.",
+            action="To kolleger skriver de fem sværeste ord om i næste uge; vi prøver den nye side i en måned.",
+            observe="Antal opkald om booking pr. uge før og efter, og hvad borgerne siger ved skranken.",
+            created_by=facilitator,
         )
 
     def sheet(self, participant, answers, experience, day, now, is_example=False):

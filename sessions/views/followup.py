@@ -1,0 +1,160 @@
+"""Phase 5, the follow-up: sort the meeting's insights into keep · develop · stop, plan prøvehandlinger,
+thank the participants. Facilitators and leaders of the workplace may do all of it."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import followup as svc
+from ..decorators import member_required
+from ..forms import MailingForm, TrialActionForm
+from ..models import CoursePhase, DecisionKind, MailingKind
+from .kickoff import mail_body, mail_subject, mailing_post, participants_with_address
+
+
+def _page_url(course, anchor: str = "") -> str:
+    return reverse("dialogue:followup", args=[course.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _render(request, course, status: int = 200, **extra):
+    decisions = {d.source: d for d in course.decisions.all()}
+    grouped = {kind: [] for kind in DecisionKind.values}
+    for decision in sorted(decisions.values(), key=lambda d: (d.created_at, d.pk)):
+        grouped[decision.kind].append(decision)
+    context = {
+        "course": course,
+        "insights": svc.insights(course, decisions),
+        "columns": [(kind, label, grouped[kind]) for kind, label in DecisionKind.choices],
+        "kinds": DecisionKind.choices,
+        "decision_count": len(decisions),
+        "trial_actions": list(course.trial_actions.select_related("decision").order_by("created_at", "pk")),
+        "ended": course.phase in (CoursePhase.FOLLOWUP, CoursePhase.CLOSED),
+        "can_manage": course.is_managed_by(request.user),
+        "write_key": uuid.uuid4(),
+        "thanks_subject": mail_subject(course, MailingKind.THANKS),
+        "thanks_body": mail_body(request, course, MailingKind.THANKS),
+        "recipients": participants_with_address(course).count(),
+        "thanks_form": MailingForm(initial={"client_key": uuid.uuid4()}),
+        "thanks_sent": course.mailings.filter(kind=MailingKind.THANKS).first(),
+        **extra,
+    }
+    return render(request, "sessions/followup.html", context, status=status)
+
+
+@require_GET
+@member_required
+def followup(request, course):
+    return _render(request, course)
+
+
+@require_POST
+@member_required
+def decision_sort(request, course):
+    source = request.POST.get("source", "")
+    try:
+        decision = svc.decision_sort(course=course, source=source, kind=request.POST.get("kind", ""), user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_page_url(course, "sorter"))
+    messages.success(
+        request, _("»%(text)s« står nu under %(kind)s.") % {"text": decision.text, "kind": decision.get_kind_display()}
+    )
+    return redirect(_page_url(course, svc.anchor_for(source)))
+
+
+@require_POST
+@member_required
+def decision_write(request, course):
+    kind, text = request.POST.get("kind", ""), request.POST.get("text", "")
+    try:
+        svc.decision_write(
+            course=course,
+            kind=kind,
+            text=text,
+            client_key=request.POST.get("client_key") or uuid.uuid4(),
+            user=request.user,
+        )
+    except ValidationError as error:
+        return _render(
+            request, course, status=400, write_error=" ".join(error.messages), write_text=text, write_kind=kind
+        )
+    messages.success(request, _("Punktet er tilføjet."))
+    return redirect(_page_url(course, "fus"))
+
+
+@require_POST
+@member_required
+def decision_edit(request, course, decision_id):
+    decision = get_object_or_404(course.decisions, pk=decision_id)
+    if request.POST.get("remove"):
+        svc.decision_remove(decision=decision)
+        messages.success(request, _("»%(text)s« er fjernet fra listen.") % {"text": decision.text})
+        return redirect(_page_url(course, "fus"))
+    text = request.POST.get("text", "")
+    try:
+        svc.decision_change(decision=decision, kind=request.POST.get("kind", ""), text=text)
+    except ValidationError as error:
+        return _render(
+            request, course, status=400, edit_id=decision.pk, edit_error=" ".join(error.messages), edit_text=text
+        )
+    messages.success(request, _("Punktet er gemt."))
+    return redirect(_page_url(course, "fus"))
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def trial_action(request, course, action_id=None):
+    instance = get_object_or_404(course.trial_actions, pk=action_id) if action_id else None
+    initial = {"client_key": uuid.uuid4()}
+    if instance is None and request.GET.get("beslutning", "").isdigit():
+        initial["decision"] = course.decisions.filter(pk=int(request.GET["beslutning"])).first()
+        if initial["decision"]:
+            initial["title"] = initial["decision"].text[:160]
+    form = TrialActionForm(
+        request.POST if request.method == "POST" else None, instance=instance, course=course, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        action = form.save(commit=False)
+        if instance is None:
+            action.course, action.created_by = course, request.user
+            action.client_key = form.cleaned_data["client_key"] or uuid.uuid4()
+        try:
+            with transaction.atomic():
+                action.save()
+        except IntegrityError:  # the same new form sent twice: the first one is kept
+            action = course.trial_actions.get(client_key=action.client_key)
+            return redirect(_page_url(course, f"proeve-{action.pk}"))
+        messages.success(request, _("Prøvehandlingen »%(title)s« er gemt.") % {"title": action.title})
+        return redirect(_page_url(course, f"proeve-{action.pk}"))
+    return render(
+        request,
+        "sessions/trial_action_form.html",
+        {"course": course, "form": form, "action": instance},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@member_required
+def trial_action_delete(request, course, action_id):
+    action = get_object_or_404(course.trial_actions, pk=action_id)
+    action.delete()
+    messages.success(request, _("Prøvehandlingen »%(title)s« er slettet.") % {"title": action.title})
+    return redirect(_page_url(course, "proevehandlinger"))
+
+
+@require_POST
+@member_required
+def thanks_send(request, course):
+    if course.phase not in (CoursePhase.FOLLOWUP, CoursePhase.CLOSED):
+        messages.error(request, _("Takken kan sendes, når opsamlingsmødet er afsluttet."))
+        return redirect(_page_url(course, "tak"))
+    return mailing_post(
+        request, course, MailingKind.THANKS, participants_with_address(course), _page_url(course, "tak")
+    )
