@@ -5,6 +5,7 @@ An insight is a card (merged cards count once), a surprise a group posted, or a 
 proposed. Its source key ("card:12") makes sorting it idempotent: sorting it again moves it.
 """
 
+import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -145,13 +146,18 @@ def decision_sort(*, course: Course, source: str, kind: str, user=None) -> Decis
 def decision_write(*, course: Course, kind: str, text: str, client_key: str, user=None) -> Decision:
     """A decision the leader writes in own words; the form's key stores a double tap once."""
     kind, text = _clean_kind(kind), _clean_text(text)
+    source = f"own:{client_key}"[:50]
     try:
         with transaction.atomic():
-            return Decision.objects.create(
-                course=course, kind=kind, text=text, source=f"own:{client_key}"[:50], created_by=user
-            )
+            return Decision.objects.create(course=course, kind=kind, text=text, source=source, created_by=user)
     except IntegrityError:
-        return Decision.objects.get(course=course, source=f"own:{client_key}"[:50])
+        existing = Decision.objects.get(course=course, source=source)
+        if (existing.kind, existing.text) == (kind, text):
+            return existing  # the same form sent twice
+        # An old form with its old key (the browser's Back button) but new words: a point of its own.
+        return Decision.objects.create(
+            course=course, kind=kind, text=text, source=f"own:{uuid.uuid4()}", created_by=user
+        )
 
 
 def decision_change(*, decision: Decision, kind: str, text: str) -> Decision:
@@ -179,7 +185,7 @@ def thanks_context(course: Course) -> dict:
     return {
         "sheet_count": ReflectionSheet.objects.of_course(course).submitted().count(),
         "card_count": course.cards.filter(hidden=False).count(),
-        "surprise_count": Surprise.objects.filter(group__course=course).count(),
+        "surprise_count": Surprise.objects.filter(group__course=course, group__kind=GroupKind.SURPRISES).count(),
         "keep": [d.text for d in grouped[DecisionKind.KEEP]],
         "develop": [d.text for d in grouped[DecisionKind.DEVELOP]],
         "stop": [d.text for d in grouped[DecisionKind.STOP]],

@@ -120,6 +120,9 @@ def test_an_own_decision_is_stored_once_for_a_double_tap(ended):
     second = svc.decision_write(course=ended, kind=DecisionKind.KEEP, text="Sms-påmindelsen", client_key=key)
     assert first == second and first.text == "Sms-påmindelsen"
     assert Decision.objects.count() == 1
+    # The same key with other words (a form brought back with the browser's Back button) is a new point.
+    third = svc.decision_write(course=ended, kind=DecisionKind.STOP, text="Papirblanketten", client_key=key)
+    assert third != first and Decision.objects.count() == 2
 
 
 @pytest.mark.parametrize(
@@ -196,7 +199,7 @@ def test_the_page_shows_the_columns_the_insights_and_what_is_sorted(ended, leade
         assert text in page
     assert "Sorteret: Udvikle" in page
     assert "Et skjult kort" not in page
-    assert 'aria-pressed="true"' in page
+    assert 'data-current>Udvikle<span class="visually-hidden"> (valgt)</span>' in page
 
 
 def test_a_tampered_source_says_so_and_stores_nothing(ended, facilitator_client):
@@ -220,12 +223,17 @@ def test_a_decision_is_edited_moved_and_removed(ended, facilitator_client):
     assert facilitator_client.post(edit, {"text": "Ny tekst", "kind": "stop"}).status_code == 302
     decision.refresh_from_db()
     assert (decision.text, decision.kind) == ("Ny tekst", "stop")
-    response = facilitator_client.post(edit, {"text": "x" * 301, "kind": "stop"})
-    assert response.status_code == 400 and "x" * 301 in response.content.decode()
+    response = facilitator_client.post(edit, {"text": "x" * 301, "kind": "develop"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "x" * 301 in page
+    assert '<option value="develop" selected>' in page and '<option value="stop" selected>' not in page
+    assert f'aria-describedby="d-{decision.pk}-error"' in page and f'id="d-{decision.pk}-error"' in page
     decision.refresh_from_db()
     assert decision.text == "Ny tekst"
     facilitator_client.post(edit, {"remove": "1"})
     assert not Decision.objects.exists()
+    again = facilitator_client.post(edit, {"remove": "1"}, follow=True)  # a double tap
+    assert again.status_code == 200 and "Punktet var allerede fjernet." in again.content.decode()
 
 
 def test_user_text_is_escaped_on_the_page(ended, facilitator_client):
@@ -279,6 +287,7 @@ def test_a_trial_action_form_with_errors_keeps_every_word(ended, facilitator_cli
     assert "»Undren – det vil vi opnå« ser ud til at indeholde et CPR-nummer" in page
     assert "højst have 2000 tegn (det har 2001)" in page
     assert "Vi har set meget" in page and "o" * 2001 in page
+    assert 'aria-describedby="id_title_helptext id_title_error"' in page and 'id="id_title_error"' in page
     assert not TrialAction.objects.exists()
 
 
@@ -302,6 +311,15 @@ def test_a_trial_action_is_edited_with_the_reflection_and_deleted(ended, facilit
     facilitator_client.post(url(ended, "trial_action_delete", action.pk))
     assert not TrialAction.objects.exists()
     assert facilitator_client.get(edit).status_code == 404
+    again = facilitator_client.post(url(ended, "trial_action_delete", action.pk), follow=True)
+    assert "Prøvehandlingen var allerede slettet." in again.content.decode()
+
+
+def test_an_old_trial_action_form_with_new_words_is_stored_as_a_new_one(ended, facilitator_client):
+    key = str(uuid.uuid4())
+    facilitator_client.post(url(ended, "trial_action_new"), {"client_key": key, "title": "Første"})
+    facilitator_client.post(url(ended, "trial_action_new"), {"client_key": key, "title": "Anden"})
+    assert sorted(TrialAction.objects.values_list("title", flat=True)) == ["Anden", "Første"]
 
 
 # --- the thank-you e-mail ---------------------------------------------------------------------------
@@ -318,10 +336,28 @@ def test_the_thanks_go_once_to_those_with_an_address_and_tell_what_was_decided(e
     body = mail.outbox[0].body
     assert mail.outbox[0].subject == "Tak for jeres blik på Online tidsbestilling"
     assert (
-        "Svære fagord" in body and "Hverdagsord på siden" in body and "skrevet 4 kort og fundet 1 overraskelse" in body
+        "Svære fagord" in body
+        and "Hverdagsord på siden" in body
+        and "På mødet skrev I 4 kort og fandt 1 overraskelse." in body
     )
     assert not mail.outbox[0].attachments
     assert Mailing.objects.get().kind == "thanks"
+    page = leader_client.get(url(ended)).content.decode()
+    assert "Send takken en gang til" in page and "Send takken til 2 deltagere" not in page
+
+
+def test_sending_the_thanks_costs_the_same_queries_for_3_and_13_recipients(ended, facilitator_client, add_participants):
+    def send():
+        with CaptureQueriesContext(connection) as queries:
+            facilitator_client.post(url(ended, "thanks_send"), {"client_key": str(uuid.uuid4())})
+        return len(queries)
+
+    Participant.objects.filter(course=ended).update(email="a@example.dk")
+    few = send()
+    add_participants(10)
+    Participant.objects.filter(course=ended).update(email="a@example.dk")
+    assert send() == few
+    assert len(mail.outbox) == 3 + 13
 
 
 def test_no_thanks_before_the_meeting_has_ended(course, facilitator_client, add_participants):

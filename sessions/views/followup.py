@@ -6,6 +6,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,8 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .. import followup as svc
 from ..decorators import member_required
 from ..forms import MailingForm, TrialActionForm
-from ..models import CoursePhase, DecisionKind, MailingKind
+from ..models import CoursePhase, Decision, DecisionKind, MailingKind, TrialAction
 from .kickoff import mail_body, mail_subject, mailing_post, participants_with_address
+
+FIELDS = TrialActionForm.Meta.fields
 
 
 def _page_url(course, anchor: str = "") -> str:
@@ -91,17 +94,28 @@ def decision_write(request, course):
 @require_POST
 @member_required
 def decision_edit(request, course, decision_id):
-    decision = get_object_or_404(course.decisions, pk=decision_id)
+    decision = course.decisions.filter(pk=decision_id).first()
+    if decision is None:  # removed already (a double tap, or a colleague) or never this course's
+        if not Decision.objects.filter(pk=decision_id).exists():
+            messages.info(request, _("Punktet var allerede fjernet."))
+            return redirect(_page_url(course, "fus"))
+        raise Http404
     if request.POST.get("remove"):
         svc.decision_remove(decision=decision)
         messages.success(request, _("»%(text)s« er fjernet fra listen.") % {"text": decision.text})
         return redirect(_page_url(course, "fus"))
-    text = request.POST.get("text", "")
+    text, kind = request.POST.get("text", ""), request.POST.get("kind", "")
     try:
-        svc.decision_change(decision=decision, kind=request.POST.get("kind", ""), text=text)
+        svc.decision_change(decision=decision, kind=kind, text=text)
     except ValidationError as error:
         return _render(
-            request, course, status=400, edit_id=decision.pk, edit_error=" ".join(error.messages), edit_text=text
+            request,
+            course,
+            status=400,
+            edit_id=decision.pk,
+            edit_error=" ".join(error.messages),
+            edit_text=text,
+            edit_kind=kind,
         )
     messages.success(request, _("Punktet er gemt."))
     return redirect(_page_url(course, "fus"))
@@ -127,9 +141,12 @@ def trial_action(request, course, action_id=None):
         try:
             with transaction.atomic():
                 action.save()
-        except IntegrityError:  # the same new form sent twice: the first one is kept
-            action = course.trial_actions.get(client_key=action.client_key)
-            return redirect(_page_url(course, f"proeve-{action.pk}"))
+        except IntegrityError:
+            first = course.trial_actions.get(client_key=action.client_key)
+            if [getattr(first, name) for name in FIELDS] == [getattr(action, name) for name in FIELDS]:
+                return redirect(_page_url(course, f"proeve-{first.pk}"))  # the same form sent twice
+            action.client_key = uuid.uuid4()  # an old form (the Back button) with new words: a new one
+            action.save()
         messages.success(request, _("Prøvehandlingen »%(title)s« er gemt.") % {"title": action.title})
         return redirect(_page_url(course, f"proeve-{action.pk}"))
     return render(
@@ -143,7 +160,12 @@ def trial_action(request, course, action_id=None):
 @require_POST
 @member_required
 def trial_action_delete(request, course, action_id):
-    action = get_object_or_404(course.trial_actions, pk=action_id)
+    action = course.trial_actions.filter(pk=action_id).first()
+    if action is None:
+        if not TrialAction.objects.filter(pk=action_id).exists():  # a double tap on the delete button
+            messages.info(request, _("Prøvehandlingen var allerede slettet."))
+            return redirect(_page_url(course, "proevehandlinger"))
+        raise Http404
     action.delete()
     messages.success(request, _("Prøvehandlingen »%(title)s« er slettet.") % {"title": action.title})
     return redirect(_page_url(course, "proevehandlinger"))

@@ -251,10 +251,11 @@ MAIL_TEMPLATES = {
 }
 
 
-def mail_body(request, course: Course, kind: str, participant: Participant | None = None) -> str:
+def mail_body(request, course: Course, kind: str, participant: Participant | None = None, extra=None) -> str:
+    """The e-mail's text; `extra` is the thank-you's context when it is already at hand."""
     context = _mail_context(request, course, participant)
     if kind == MailingKind.THANKS:
-        context.update(followup.thanks_context(course))
+        context.update(extra if extra is not None else followup.thanks_context(course))
     return render_to_string(MAIL_TEMPLATES[kind], context, request=request)
 
 
@@ -315,10 +316,11 @@ def _ics_attachment(request, course: Course) -> tuple[str, str, str] | None:
 
 def _messages_for(request, course: Course, kind: str, participants) -> list[EmailMessage]:
     attachment = _ics_attachment(request, course) if kind != MailingKind.THANKS else None
+    extra = followup.thanks_context(course) if kind == MailingKind.THANKS else None  # once, not per recipient
     subject = mail_subject(course, kind)
     result = []
     for participant in participants:
-        message = EmailMessage(subject, mail_body(request, course, kind, participant), to=[participant.email])
+        message = EmailMessage(subject, mail_body(request, course, kind, participant, extra), to=[participant.email])
         if attachment:
             message.attach(*attachment)
         result.append(message)

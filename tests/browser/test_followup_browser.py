@@ -36,7 +36,7 @@ def test_the_leader_sorts_writes_and_plans(page, live_server, visit, login, axe,
     page.keyboard.press("Enter")
     expect(page.get_by_text("»Svære fagord på siden« står nu under Udvikle.")).to_be_visible()
     expect(page.locator(".fus-column--develop .decision-list__text")).to_have_text(["Svære fagord på siden"])
-    expect(group.get_by_role("button", name="Udvikle")).to_have_attribute("aria-pressed", "true")
+    expect(group.get_by_role("button", name="Udvikle (valgt)")).to_be_visible()
     assert Decision.objects.get().kind == "develop"
 
     # An own point with a CPR number is refused, the text kept; without it, it is added.
