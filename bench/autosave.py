@@ -7,14 +7,11 @@ where the trivial view is /healthz measured in the same run. Afterwards every sh
 compared with the last save its phone got a confirmation for: a difference is a lost save.
 """
 
-import http.client
 import json
 import os
 import random
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -22,37 +19,13 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from common import fetch, free_port, gunicorn, p95, wait_until_up
+
 ROOT = Path(__file__).resolve().parent.parent
 PHONES = int(os.environ.get("BENCH_PHONES", 60))
 SAVE_EVERY = 2.0  # seconds between one phone's autosaves while typing
 SECONDS = float(os.environ.get("BENCH_SECONDS", 20))
 WORKERS = int(os.environ.get("BENCH_WORKERS", 3))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def p95(values: list[float]) -> float:
-    if not values:
-        return float("nan")
-    if len(values) < 20:
-        return max(values)
-    return statistics.quantiles(values, n=20)[18]
-
-
-def request(port: int, method: str, path: str, headers=None, body=None):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    started = time.perf_counter()
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        data = response.read()
-        return response.status, data, (time.perf_counter() - started) * 1000
-    finally:
-        connection.close()
 
 
 def setup_data(env):
@@ -94,19 +67,6 @@ def stored_sheets() -> dict[int, tuple[int, str]]:
     return {sheet.pk: (sheet.revision, sheet.answers.get("surprises", "")) for sheet in ReflectionSheet.objects.all()}
 
 
-def wait_until_up(port: int, process, deadline=30):
-    started = time.time()
-    while time.time() - started < deadline:
-        if process.poll() is not None:
-            raise SystemExit("gunicorn stopped during start-up")
-        try:
-            if request(port, "GET", "/healthz")[0] == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer /healthz")
-
-
 def main():
     os.environ.pop("DATABASE_URL", None)  # a throwaway SQLite file, never a database named outside
     workdir = Path(tempfile.mkdtemp(prefix="bench-autosave-"))
@@ -119,12 +79,7 @@ def main():
     }
     phones = setup_data(env)
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "borgerblik.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(WORKERS)]
-        + ["--log-level", "warning"],
-        cwd=ROOT,
-        env={**os.environ, **env, "PYTHONWARNINGS": "ignore:No directory at"},
-    )
+    process = gunicorn(port, {**os.environ, **env, "PYTHONWARNINGS": "ignore:No directory at"}, "-w", str(WORKERS))
     samples = {"healthz": [], "autosave": []}
     errors = {"count": 0}
     confirmed: dict[int, tuple[int, str]] = {}
@@ -134,7 +89,7 @@ def main():
 
     def trivial():
         while not stop.is_set():
-            status, _, elapsed = request(port, "GET", "/healthz")
+            status, _, _, elapsed = fetch(port, "GET", "/healthz")
             with lock:
                 if status == 200:
                     samples["healthz"].append(elapsed)
@@ -158,10 +113,7 @@ def main():
             body = urlencode(
                 {"revision": revision, "client": client, "interviewed_on": "2026-11-20", "surprises": text}
             )
-            try:
-                status, data, elapsed = request(port, "POST", path, headers, body)
-            except OSError:
-                status, data, elapsed = 0, b"", 0.0
+            status, _, data, elapsed = fetch(port, "POST", path, headers, body)
             with lock:
                 if status == 200:
                     samples["autosave"].append(elapsed)
@@ -175,7 +127,7 @@ def main():
     try:
         wait_until_up(port, process)
         for _ in range(20):  # warm up the workers
-            request(port, "GET", "/healthz")
+            fetch(port, "GET", "/healthz")
         threads = [threading.Thread(target=trivial)] + [threading.Thread(target=phone, args=p) for p in phones]
         for thread in threads:
             thread.start()

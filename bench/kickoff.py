@@ -8,20 +8,19 @@ weight of the participant pages (HTML + CSS + JS).
 """
 
 import gzip
-import http.client
 import os
 import random
 import re
 import secrets
 import shutil
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
+
+from common import fetch, free_port, gunicorn, p95, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 PHONES = int(os.environ.get("BENCH_PHONES", 60))
@@ -31,36 +30,6 @@ VOTING_SECONDS = float(os.environ.get("BENCH_VOTING_SECONDS", 20))
 POLL_EVERY = 2.0  # as the presenter page polls
 WORKERS = int(os.environ.get("BENCH_WORKERS", 3))
 WEIGHT_LIMIT_KB = 60
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def p95(values: list[float]) -> float:
-    if not values:
-        return float("nan")
-    if len(values) < 20:
-        return max(values)
-    return statistics.quantiles(values, n=20)[18]
-
-
-class Http:
-    def __init__(self, port: int):
-        self.port = port
-
-    def request(self, method, path, headers=None, body=None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        started = time.perf_counter()
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        data = response.read()
-        elapsed = (time.perf_counter() - started) * 1000
-        result = (response.status, dict(response.getheaders()), data, elapsed)
-        connection.close()
-        return result
 
 
 def setup_data(env):
@@ -101,29 +70,16 @@ def setup_data(env):
     return course.pk, course.join_code, [t.pk for t in touchpoints], phones, session
 
 
-def wait_until_up(http: Http, process, deadline=30):
-    started = time.time()
-    while time.time() - started < deadline:
-        if process.poll() is not None:
-            raise SystemExit("gunicorn stopped during start-up")
-        try:
-            if http.request("GET", "/healthz")[0] == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer /healthz")
-
-
-def page_weight(http: Http, path: str, cookie: str = "") -> tuple[int, int]:
+def page_weight(port: int, path: str, cookie: str = "") -> tuple[int, int]:
     """Compressed bytes of a page and the CSS and JS it loads (gzip -6, as a compressing server would send)."""
-    status, _, html, _ = http.request("GET", path, {"Cookie": cookie} if cookie else {})
+    status, _, html, _ = fetch(port, "GET", path, {"Cookie": cookie} if cookie else {})
     assert status == 200, (path, status)
     total_raw, total_gz = len(html), len(gzip.compress(html, 6))
     assets = re.findall(rb'<(?:script[^>]+src|link[^>]+href)="(/static/[^"]+)"', html)
     for asset in dict.fromkeys(assets):
         if asset.endswith(b".svg"):
             continue
-        _, _, body, _ = http.request("GET", asset.decode())
+        _, _, body, _ = fetch(port, "GET", asset.decode())
         total_raw += len(body)
         total_gz += len(gzip.compress(body, 6))
     return total_raw, total_gz
@@ -143,23 +99,7 @@ def main():
     }
     course_id, join_code, touchpoint_ids, phones, session = setup_data(env)
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "borgerblik.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(WORKERS),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**os.environ, **env},
-    )
-    http = Http(port)
+    process = gunicorn(port, {**os.environ, **env}, "-w", str(WORKERS))
     samples = {
         "healthz": [],
         "vote": [],
@@ -183,7 +123,7 @@ def main():
 
     def trivial():
         while not stop.is_set():
-            status, _, _, elapsed = http.request("GET", "/healthz")
+            status, _, _, elapsed = fetch(port, "GET", "/healthz")
             record("healthz", status, elapsed)
             time.sleep(0.25)
 
@@ -194,7 +134,7 @@ def main():
             headers = {"Cookie": session, "HX-Request": "true"}
             if etag:
                 headers["If-None-Match"] = etag
-            status, response_headers, _, elapsed = http.request("GET", path, headers)
+            status, response_headers, _, elapsed = fetch(port, "GET", path, headers)
             if status == 304:
                 record("poll_unchanged", status, elapsed, ok=(304,))
             else:
@@ -212,13 +152,13 @@ def main():
         time.sleep(random.uniform(0, 2))
         while not stop.is_set():
             body = f"touchpoint={random.choice(touchpoint_ids)}"
-            status, _, _, elapsed = http.request("POST", f"/deltager/{course_id}/stem/", headers, body)
+            status, _, _, elapsed = fetch(port, "POST", f"/deltager/{course_id}/stem/", headers, body)
             record("vote", status, elapsed, ok=(302,))
             time.sleep(random.uniform(0.5, 1.5))
             # The phone's own display-only poll, as its page does every 5 s.
             path = f"/deltager/{course_id}/status/?fase=kickoff&valgt="
-            status, response_headers, _, elapsed = http.request(
-                "GET", path, {**headers, "If-None-Match": etags.get(cookie, "")}
+            status, response_headers, _, elapsed = fetch(
+                port, "GET", path, {**headers, "If-None-Match": etags.get(cookie, "")}
             )
             if status == 304:
                 record("phone_status_unchanged", status, elapsed, ok=(304,))
@@ -228,17 +168,17 @@ def main():
             time.sleep(random.uniform(0.5, 1.5))
 
     try:
-        wait_until_up(http, process)
+        wait_until_up(port, process)
         weights = {
-            "join_page": page_weight(http, "/deltag/"),
-            "join_name_page": page_weight(http, f"/j/{join_code}/"),
-            "participant_home": page_weight(http, f"/deltager/{course_id}/", phones[0]),
+            "join_page": page_weight(port, "/deltag/"),
+            "join_name_page": page_weight(port, f"/j/{join_code}/"),
+            "participant_home": page_weight(port, f"/deltager/{course_id}/", phones[0]),
         }
         # Warm every worker up (templates, connections) before measuring.
         for _ in range(10 * WORKERS):
-            http.request("GET", "/healthz")
-            http.request("GET", f"/forloeb/{course_id}/skaerm/opstart/live/", {"Cookie": session})
-            http.request("GET", f"/deltager/{course_id}/status/?fase=kickoff&valgt=", {"Cookie": phones[0]})
+            fetch(port, "GET", "/healthz")
+            fetch(port, "GET", f"/forloeb/{course_id}/skaerm/opstart/live/", {"Cookie": session})
+            fetch(port, "GET", f"/deltager/{course_id}/status/?fase=kickoff&valgt=", {"Cookie": phones[0]})
         threads = [threading.Thread(target=trivial, daemon=True)]
         threads += [threading.Thread(target=presenter, daemon=True) for _ in range(PRESENTERS)]
         threads += [threading.Thread(target=phone, args=(cookie,), daemon=True) for cookie in phones]

@@ -11,12 +11,9 @@ Uses a temporary SQLite database, or PostgreSQL when DATABASE_URL is set (a temp
 is created on that server and dropped afterwards). Prints `name: value unit (ratio to trivial view: r)`.
 """
 
-import http.client
 import json
 import os
 import random
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,6 +22,8 @@ import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
+
+from common import fetch, free_port, gunicorn, p95, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -67,12 +66,6 @@ print("JSON" + str(cards.count()) + "," + str(dupes + texts))
 """
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def manage(env, *args, stdin=None):
     out = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True)
     if out.returncode:
@@ -81,17 +74,9 @@ def manage(env, *args, stdin=None):
 
 
 def request(port, method, path, headers=None, body=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    started = time.perf_counter()
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        response.read()
-        return response.status, time.perf_counter() - started, response.getheader("ETag")
-    except OSError:
-        return 0, time.perf_counter() - started, None
-    finally:
-        conn.close()
+    """(status, seconds, ETag) of one request; status 0 when the connection failed."""
+    status, answer, _, ms = fetch(port, method, path, headers, body)
+    return status, ms / 1000, answer.get("ETag")
 
 
 def run_threads(target, count):
@@ -119,39 +104,20 @@ def at_once(count, call):
     return times, (min(b for b, _ in window), max(e for _, e in window))
 
 
-def p95(values):
-    return statistics.quantiles(values, n=20)[-1] * 1000 if len(values) > 1 else float("nan")
+def p95s(seconds):
+    """The 95th percentile of durations in seconds, in milliseconds."""
+    return p95([value * 1000 for value in seconds])
 
 
 def run(label, env):
     manage(env, "migrate", "--noinput", "-v", "0")
     data = json.loads(manage(env, "shell", "-c", SETUP).split("JSON", 1)[1])
     course, port = data["course"], free_port()
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "borgerblik.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "3",
-            "-k",
-            "gthread",
-            "--threads",
-            "8",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    server = gunicorn(port, env, "-w", "3", "-k", "gthread", "--threads", "8")
     try:
-        for _ in range(100):
-            if request(port, "GET", "/healthz")[0] == 200:
-                break
-            time.sleep(0.1)
+        wait_until_up(port, server)
         health = [request(port, "GET", "/healthz")[1] for _ in range(200)]
-        base = p95(health)
+        base = p95s(health)
         errors, lock = [], threading.Lock()
         polls = {"changed": [], "unchanged": [], "presenter": []}
         stop = time.monotonic() + POLL_FOR
@@ -237,12 +203,12 @@ def run(label, env):
             print(f"{label} {name}: {value} {unit}{extra}")
 
         line("healthz p95", f"{base:.1f}", "ms", 1.0)
-        line("card post p95 in the rush (200 cards from 60 phones, htmx)", f"{p95(rush):.1f}", "ms", p95(rush) / base)
-        line("trivial view p95 when 220 ask at once", f"{p95(floor):.1f}", "ms", p95(floor) / base)
-        line("card post p95 in the instant burst of 220", f"{p95(posts):.1f}", "ms", p95(posts) / base)
-        line("  the same against 220 trivial requests at once", f"{p95(posts) / p95(floor):.2f}", "×")
+        line("card post p95 in the rush (200 cards from 60 phones, htmx)", f"{p95s(rush):.1f}", "ms", p95s(rush) / base)
+        line("trivial view p95 when 220 ask at once", f"{p95s(floor):.1f}", "ms", p95s(floor) / base)
+        line("card post p95 in the instant burst of 220", f"{p95s(posts):.1f}", "ms", p95s(posts) / base)
+        line("  the same against 220 trivial requests at once", f"{p95s(posts) / p95s(floor):.2f}", "×")
         line("instant burst drained in", f"{(drain[1] - drain[0]) * 1000:.0f}", "ms")
-        line("card post p95, one at a time", f"{p95(single):.1f}", "ms", p95(single) / base)
+        line("card post p95, one at a time", f"{p95s(single):.1f}", "ms", p95s(single) / base)
 
         def split(kind):
             """Poll times outside and inside the instant bursts (a poll queued behind one counts inside)."""
@@ -257,8 +223,8 @@ def run(label, env):
 
         for kind in ("unchanged", "changed", "presenter"):
             outside, inside = split(kind)
-            line(f"{kind} poll p95", f"{p95(outside):.1f}", "ms", p95(outside) / base)
-            line(f"{kind} poll p95 during the instant burst", f"{p95(inside):.1f}", "ms", p95(inside) / base)
+            line(f"{kind} poll p95", f"{p95s(outside):.1f}", "ms", p95s(outside) / base)
+            line(f"{kind} poll p95 during the instant burst", f"{p95s(inside):.1f}", "ms", p95s(inside) / base)
         line("polls", len(polls["unchanged"]) + len(polls["changed"]) + len(polls["presenter"]), "requests")
         line("errors", len(errors), "requests")
         line("lost cards", max(0, 2 * CARDS - stored), "cards")

@@ -8,13 +8,9 @@ creates a course with 60 participants, 300 cards and 10 photos, and prints one l
 
 import io
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +32,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from common import fetch, free_port, gunicorn, wait_until_up  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
@@ -50,12 +47,6 @@ from sessions.services import course_create, tool_load  # noqa: E402
 
 PARTICIPANTS, CARDS, PHOTOS = 60, 300, 10
 RUNS = 5
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def make_course():
@@ -109,57 +100,25 @@ def make_course():
     return course, client.cookies["sessionid"].value
 
 
-def get(url: str, cookie: str) -> tuple[float, int, str]:
-    request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"})
-    started = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (our own local server)
-        response.read()
-        status, hit = response.status, response.headers.get("X-Print-Cache", "")
-    return (time.perf_counter() - started) * 1000, status, hit
-
-
-def wait_for(url: str, process) -> None:
-    for _ in range(200):
-        if process.poll() is not None:
-            raise SystemExit("gunicorn stopped")
-        try:
-            urllib.request.urlopen(url, timeout=1)  # noqa: S310
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("gunicorn did not start")
+def get(port: int, path: str, cookie: str) -> tuple[float, int, str]:
+    status, headers, _, ms = fetch(port, "GET", path, {"Cookie": f"sessionid={cookie}"}, timeout=120)
+    return ms, status, headers.get("X-Print-Cache", "")
 
 
 def main() -> None:
     course, cookie = make_course()
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(  # noqa: S603
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "borgerblik.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--timeout",
-            "120",
-        ],
-        cwd=ROOT,
-        env=os.environ.copy(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = gunicorn(port, dict(os.environ), "--workers", "2", "--timeout", "120")
     try:
-        wait_for(f"{base}/healthz", server)
-        trivial = statistics.median(get(f"{base}/healthz", cookie)[0] for _ in range(30))
+        wait_until_up(port, server)
+        trivial = statistics.median(get(port, "/healthz", cookie)[0] for _ in range(30))
         lines = [("healthz", trivial)]
 
         def rendered(name: str, runs: int = RUNS) -> float:
             times = []
             for _ in range(runs):
                 cache.clear()
-                ms, status, hit = get(f"{base}/forloeb/{course.pk}/print/{name}.pdf", cookie)
+                ms, status, hit = get(port, f"/forloeb/{course.pk}/print/{name}.pdf", cookie)
                 assert status == 200 and hit == "miss", (name, status, hit)
                 times.append(ms)
             return statistics.median(times)
@@ -168,10 +127,10 @@ def main() -> None:
             lines.append((f"print_{name.replace('-', '_')}_render", rendered(name)))
         lines.append(("print_summary_60p_300c_10photos_render", rendered("opsamling", 3)))
 
-        get(f"{base}/forloeb/{course.pk}/print/opsamling.pdf", cookie)
+        get(port, f"/forloeb/{course.pk}/print/opsamling.pdf", cookie)
         cached = []
         for _ in range(20):
-            ms, status, hit = get(f"{base}/forloeb/{course.pk}/print/opsamling.pdf", cookie)
+            ms, status, hit = get(port, f"/forloeb/{course.pk}/print/opsamling.pdf", cookie)
             assert hit == "hit", hit
             cached.append(ms)
         lines.append(("print_summary_cached", statistics.median(cached)))
@@ -179,7 +138,7 @@ def main() -> None:
         # A bounded burst: 4 threads fetching the cached summary at once.
         with ThreadPoolExecutor(4) as pool:
             burst = sorted(
-                pool.map(lambda _: get(f"{base}/forloeb/{course.pk}/print/opsamling.pdf", cookie)[0], range(40))
+                pool.map(lambda _: get(port, f"/forloeb/{course.pk}/print/opsamling.pdf", cookie)[0], range(40))
             )
         lines.append(("print_summary_cached_p95_4_threads", burst[int(len(burst) * 0.95) - 1]))
 
