@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import followup, join, kickoff, meeting, pages, photos, preparation, printables
+from .views import export, followup, join, kickoff, meeting, pages, photos, preparation, printables
 
 app_name = "dialogue"
 urlpatterns = [
@@ -78,6 +78,8 @@ urlpatterns = [
         name="photo_thumbnail",
     ),
     path("forloeb/<int:course_id>/fotos/<int:photo_id>/slet/", photos.photo_remove, name="photo_delete"),
+    # Spreadsheet export at any time
+    path("forloeb/<int:course_id>/eksport/<slug:name>.csv", export.course_csv, name="export"),
     # The follow-up after the meeting (phase 5)
     path("forloeb/<int:course_id>/opfoelgning/", followup.followup, name="followup"),
     path("forloeb/<int:course_id>/opfoelgning/sorter/", followup.decision_sort, name="decision_sort"),

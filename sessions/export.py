@@ -1,0 +1,140 @@
+"""Spreadsheet export (CSV) of a course's data, at any time, also in the middle of a meeting.
+
+The files open directly in a Danish Excel: UTF-8 with a byte-order mark and semicolons between
+columns. A cell that a spreadsheet would read as a formula (it starts with =, +, -, @, a tab or a
+carriage return) gets a leading apostrophe, so text typed on a phone can never run as a formula.
+Names are only exported where the course is not anonymous, as in the printables.
+"""
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from interviews.models import ReflectionSheet
+
+from .models import Card, Course, Decision, DecisionKind, MethodProposal, Proposal, Surprise, Vote
+from .printables import sheet_rows, show_names
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+EXPORTS = {
+    "kort": gettext_lazy("Kort fra opsamlingsmødet"),
+    "ark": gettext_lazy("Afleverede refleksionsark"),
+    "forslag": gettext_lazy("Forslag og prikker"),
+    "stemmer": gettext_lazy("Stemmer om servicemødet"),
+    "opfoelgning": gettext_lazy("Fastholde · Udvikle · Stoppe og overraskelser"),
+}
+
+
+def safe(value) -> str:
+    """A cell as text; one that could be read as a formula is made plain text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("ja") if value else _("nej")
+    if isinstance(value, list):
+        value = " | ".join(str(item) for item in value)
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def to_csv(header: list, rows: Iterable[list]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([safe(cell) for cell in header])
+    for row in rows:
+        writer.writerow([safe(cell) for cell in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def cards(course: Course) -> bytes:
+    names = show_names(course)
+    rows = list(
+        Card.objects.filter(course=course)
+        .select_related("author")
+        .annotate(merged=Count("merged_cards"))
+        .order_by("zone", "created_at", "pk")
+    )
+    header = [_("Nr."), _("Zone"), _("Tekst"), _("Antal ens kort"), _("Slået sammen med nr."), _("Stjerne"),
+              _("Skjult"), _("Skrevet")] + ([_("Skrevet af")] if names else [])  # fmt: skip
+    return to_csv(
+        header,
+        (
+            [
+                card.pk,
+                card.get_zone_display(),
+                card.text,
+                1 + card.merged if not card.merged_into_id else "",
+                card.merged_into_id or "",
+                card.starred,
+                card.hidden,
+                card.created_at,
+            ]
+            + ([card.author.display_name if card.author else ""] if names else [])  # fmt: skip
+            for card in rows
+        ),
+    )
+
+
+def sheets(course: Course) -> bytes:
+    names = show_names(course)
+    found = list(
+        ReflectionSheet.objects.of_course(course)
+        .submitted()
+        .exclude(is_example=True)
+        .select_related("participant")
+        .order_by("participant__joined_at", "created_at", "pk")
+    )
+    rows = sheet_rows(course, found)
+    fields = [field for field, _value in rows[0]["answers"]] if rows else list(course.tool.sheet_fields.all())
+    header = [_("Ark"), _("Afleveret")] + ([_("Deltager")] if names else []) + [f.label for f in fields]
+    return to_csv(
+        header,
+        (
+            [row["number"], row["sheet"].submitted_at]
+            + ([row["author"]] if names else [])
+            + [value for _field, value in row["answers"]]
+            for row in rows
+        ),
+    )
+
+
+def proposals(course: Course) -> bytes:
+    methods = MethodProposal.objects.filter(course=course).annotate(n=Count("dots")).order_by("-n", "pk")
+    header = [_("Forslag"), _("Prikker"), _("Skrevet")]
+    return to_csv(header, ([m.text, m.n, m.created_at] for m in methods))
+
+
+def votes(course: Course) -> bytes:
+    counts = Counter(Vote.objects.filter(course=course).values_list("touchpoint__name", flat=True))
+    proposed = Proposal.objects.filter(course=course).values_list("name", flat=True)
+    for name in proposed:
+        counts.setdefault(name, 0)
+    chosen = course.chosen_touchpoint.name if course.chosen_touchpoint else ""
+    header = [_("Servicemøde"), _("Stemmer"), _("Valgt")]
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return to_csv(header, ([name, n, name == chosen] for name, n in rows))
+
+
+def followup(course: Course) -> bytes:
+    header = [_("Hvor"), _("Tekst")]
+    order = {kind: index for index, kind in enumerate(DecisionKind.values)}  # keep, develop, stop
+    decisions = sorted(Decision.objects.filter(course=course), key=lambda d: (order[d.kind], d.created_at, d.pk))
+    rows = [[d.get_kind_display(), d.text] for d in decisions]
+    rows += [
+        [_("Overraskelse, gruppe %(number)d") % {"number": s.group.number}, s.text]
+        for s in Surprise.objects.filter(group__course=course).select_related("group").order_by("group__number", "pk")
+    ]
+    rows += [[_("Prøvehandling"), t.title] for t in course.trial_actions.order_by("pk")]
+    return to_csv(header, rows)
+
+
+WRITERS = {"kort": cards, "ark": sheets, "forslag": proposals, "stemmer": votes, "opfoelgning": followup}
