@@ -111,7 +111,12 @@ def roundup_groups(course: Course) -> list[Group]:
 
 
 def ranked_proposals(course: Course):
-    return MethodProposal.objects.filter(course=course).annotate(dot_count=Count("dots")).order_by("-dot_count", "pk")
+    """Proposals by dots; `on_behalf` counts the dots the facilitator placed for people without a phone."""
+    return (
+        MethodProposal.objects.filter(course=course)
+        .annotate(dot_count=Count("dots"), on_behalf=Count("dots", filter=Q(dots__participant__isnull=True)))
+        .order_by("-dot_count", "pk")
+    )
 
 
 # --- facilitator controls ----------------------------------------------------------------------
@@ -621,4 +626,19 @@ def dot_remove(*, participant: Participant, proposal_id: int) -> None:
     dot = Dot.objects.filter(participant=participant, proposal_id=proposal_id).order_by("-pk").first()
     if dot is None:
         raise ValidationError(_("Du har ingen prik på det forslag."))
+    dot.delete()
+
+
+def dot_on_behalf(*, course: Course, by, proposal_id: int | None, remove: bool = False) -> None:
+    """The facilitator places (or takes back) a dot for someone without a phone; no limit of three."""
+    _managed(course, by)
+    proposal = MethodProposal.objects.filter(course=course, pk=proposal_id).first() if proposal_id else None
+    if proposal is None:
+        raise ValidationError(_("Forslaget findes ikke."))
+    if not remove:
+        Dot.objects.create(proposal=proposal, participant=None)
+        return
+    dot = Dot.objects.filter(proposal=proposal, participant__isnull=True).order_by("-pk").first()
+    if dot is None:
+        raise ValidationError(_("Der er ingen prik sat for en uden telefon på det forslag."))
     dot.delete()

@@ -713,10 +713,13 @@ class MethodProposal(models.Model):
 
 
 class Dot(models.Model):
-    """One of a participant's three dots on a proposal (several may go on the same one)."""
+    """One of a participant's three dots on a proposal (several may go on the same one).
+
+    A dot without a participant was placed by the facilitator for someone without a phone.
+    """
 
     proposal = models.ForeignKey(MethodProposal, models.CASCADE, related_name="dots")
-    participant = models.ForeignKey(Participant, models.CASCADE, related_name="dots")
+    participant = models.ForeignKey(Participant, models.CASCADE, null=True, blank=True, related_name="dots")
     created_at = models.DateTimeField(_("sat"), auto_now_add=True)
 
     class Meta:
@@ -725,7 +728,7 @@ class Dot(models.Model):
         verbose_name_plural = _("prikker")
 
     def __str__(self):
-        return f"{self.participant} → {self.proposal}"
+        return f"{self.participant or _('uden telefon')} → {self.proposal}"
 
 
 # --- Phase 5: the follow-up after the meeting ---

@@ -302,6 +302,33 @@ def test_proposals_and_three_dots(course, facilitator, add_participants):
     assert "Fokusgrupper" in phone.get(reverse("dialogue:meeting_phone", args=[course.pk])).content.decode()
 
 
+def test_the_facilitator_places_dots_for_people_without_a_phone(
+    course, facilitator, facilitator_client, leader_client, add_participants
+):
+    (a,) = add_participants(1)
+    go_to(course, facilitator, "methods")
+    smiley = svc.proposal_post(course=course, by=facilitator, text="Smiley-standere", client_key=uuid.uuid4())
+    panel = svc.proposal_post(course=course, by=facilitator, text="Et borgerpanel", client_key=uuid.uuid4())
+    signature = svc.meeting_signature(course.pk)
+    for _ in range(4):  # no limit of three: the dots of several people without a phone
+        assert control(facilitator_client, course, f"dot_add:{panel.pk}").status_code == 302
+    assert svc.meeting_signature(course.pk) != signature  # the screens pick it up
+    svc.dot_place(participant=a, proposal_id=smiley.pk)
+    control(facilitator_client, course, f"dot_take:{panel.pk}")
+    ranked = list(svc.ranked_proposals(course))
+    assert [(p.text, p.dot_count, p.on_behalf) for p in ranked] == [("Et borgerpanel", 3, 3), ("Smiley-standere", 1, 0)]
+    page = facilitator_client.get(reverse("dialogue:meeting", args=[course.pk])).content.decode()
+    assert "3 sat for nogen uden telefon" in page and "Fjern en af dem" in page
+    # Only the phone's own dot was its own: the participant still has two left.
+    assert Dot.objects.filter(participant=a).count() == 1
+    # Nothing to take back on the smiley proposal; a proposal of another course; a leader.
+    response = control(facilitator_client, course, f"dot_take:{smiley.pk}")
+    assert response.status_code == 400 and "ingen prik sat for en uden telefon" in response.content.decode()
+    assert control(facilitator_client, course, "dot_add:999999").status_code == 400
+    assert control(leader_client, course, f"dot_add:{panel.pk}").status_code == 403
+    assert Dot.objects.filter(participant__isnull=True).count() == 3
+
+
 def test_the_round_up_walks_through_the_groups_one_at_a_time(
     course, facilitator, facilitator_client, leader_client, add_participants
 ):

@@ -176,6 +176,8 @@ CONTROLS = {
     "proposal_add": lambda c, u, p: svc.proposal_post(
         course=c, by=u, text=p.get("text", ""), client_key=p.get("client_key")
     ),
+    "dot_add": lambda c, u, p: svc.dot_on_behalf(course=c, by=u, proposal_id=_int(p.get("card"))),
+    "dot_take": lambda c, u, p: svc.dot_on_behalf(course=c, by=u, proposal_id=_int(p.get("card")), remove=True),
 }
 
 
@@ -184,7 +186,7 @@ CONTROLS = {
 def control(request, course):
     params = request.POST.copy()
     action, _sep, argument = params.get("action", "").partition(":")
-    if argument:  # per-card buttons say which card: "card_star:12"
+    if argument:  # per-row buttons say which card or proposal: "card_star:12", "dot_add:3"
         params["card"] = argument
     if action not in CONTROLS:
         return HttpResponseBadRequest(_("Ukendt handling."))
