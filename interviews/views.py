@@ -106,7 +106,9 @@ def _save(sheet, participant, form, *, submit: bool, client_key: str = "") -> Re
 def guide(request, participant):
     course = participant.course
     fill = _filler(course)
-    questions = [(q, fill(q.text), fill(q.help_text)) for q in course.tool.questions.order_by("number")]
+    questions = [
+        (q, fill(course.question_text(q)), fill(q.help_text)) for q in course.tool.questions.order_by("number")
+    ]
     advice = course.tool.checklist_items.filter(stage=ChecklistStage.INTERVIEW).order_by("position")
     return render(
         request,
@@ -207,7 +209,11 @@ def _sheet_context(participant, sheet, form, editable, bound) -> dict:
         "rows": _rows(
             form,
             bound,
-            {field.question_id: form.fill(field.question.text) for field in form.sheet_fields if field.question},
+            {
+                field.question_id: form.fill(course.question_text(field.question))
+                for field in form.sheet_fields
+                if field.question
+            },
         ),
         "editable": editable,
         "scale": [(value, label, SMILEYS[value]) for value, label in SCALE],

@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from borgerblik.privacy import NoCprFormMixin
 
-from .models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Course, Participant, Touchpoint, TrialAction
+from .models import (
+    JOIN_CODE_ALPHABET,
+    JOIN_CODE_LENGTH,
+    PLACEHOLDER,
+    Course,
+    Participant,
+    Touchpoint,
+    TrialAction,
+)
 
 _NOT_IN_CODE = re.compile(r"[\s\-]")
 
@@ -232,3 +240,76 @@ class TrialActionForm(NoCprFormMixin, forms.ModelForm):
         decision.error_messages["invalid_choice"] = _("Vælg et punkt fra listen.")
         for name in self.Meta.widgets:
             self.fields[name].help_text = f"{self.fields[name].help_text} " + _("Højst 2000 tegn.")
+
+
+PLACEHOLDER_NAMES = {
+    "touchpoint": _("det valgte digitale servicemøde"),
+    "proposed_touchpoint": _("det servicemøde, du foreslår"),
+    "workplace": _("arbejdspladsens navn"),
+    "meeting_date": _("datoen for opsamlingsmødet"),
+    "meeting_time": _("klokkeslættet for opsamlingsmødet"),
+    "meeting_place": _("stedet for opsamlingsmødet"),
+    "deadline": _("fristen for interviewene"),
+    "own_example": _("dit eget eksempel"),
+    "own_surprise": _("det, der overraskede dig selv"),
+    "touchpoint_examples": _("eksempler fra jeres liste over servicemøder"),
+}
+
+
+class CourseTextsForm(NoCprFormMixin, forms.Form):
+    """The course's own wording of the template's two questions and the facilitator's prompts.
+
+    Each field starts with the text in use; an empty field, or the template's own text, means the
+    template's text. Placeholders in braces are checked against the known ones.
+    """
+
+    def __init__(self, *args, course, questions, activities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.course, self.questions, self.activities = course, questions, activities
+        for question in questions:
+            self.fields[f"question_{question.pk}"] = forms.CharField(
+                label=_("Spørgsmål %(number)d") % {"number": question.number},
+                required=False,
+                max_length=300,
+                initial=course.question_text(question),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={
+                    "max_length": _("Spørgsmålet må højst have %(limit_value)d tegn (det har %(show_value)d).")
+                },
+            )
+        for activity in activities:
+            self.fields[f"activity_{activity.pk}"] = forms.CharField(
+                label=activity.title,
+                required=False,
+                max_length=2000,
+                initial=course.prompt_text(activity),
+                widget=forms.Textarea(attrs={"rows": 3}),
+                error_messages={
+                    "max_length": _("Stikordene må højst have %(limit_value)d tegn (de har %(show_value)d).")
+                },
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            unknown = sorted({found for found in PLACEHOLDER.findall(value or "") if found not in PLACEHOLDER_NAMES})
+            if unknown:
+                self.add_error(
+                    name,
+                    _("Ukendt felt i krøllede parenteser: %(names)s. Se listen over felter, du kan bruge.")
+                    % {"names": ", ".join("{" + found + "}" for found in unknown)},
+                )
+        return cleaned
+
+    def texts(self) -> dict[str, str]:
+        """The course's own wording: only what differs from the template."""
+        texts = {}
+        for question in self.questions:
+            value = self.cleaned_data[f"question_{question.pk}"].strip()
+            if value and value != question.text:
+                texts[f"question:{question.pk}"] = value
+        for activity in self.activities:
+            value = self.cleaned_data[f"activity_{activity.pk}"].strip()
+            if value and value != activity.prompt:
+                texts[f"activity:{activity.pk}"] = value
+        return texts

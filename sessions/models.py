@@ -321,6 +321,14 @@ class Course(models.Model):
     )
     known_facts = models.TextField(_("det ved vi i forvejen"), max_length=3000, blank=True)
     recruitment_plan = models.TextField(_("sådan finder vi borgerne"), max_length=2000, blank=True)
+    texts = models.JSONField(
+        _("tilpassede tekster"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Forløbets egne udgaver af skabelonens spørgsmål og stikord, efter nøglerne question:<id> og activity:<id>."
+        ),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ændret"), auto_now=True)
@@ -383,6 +391,14 @@ class Course(models.Model):
         from interviews.models import ReflectionSheet  # interviews depends on this module
 
         return ReflectionSheet.objects.filter(participant__course=self, is_example=True).order_by("pk").first()
+
+    def question_text(self, question: "InterviewQuestion") -> str:
+        """The interview question as this course asks it: its own wording, or the template's."""
+        return self.texts.get(f"question:{question.pk}") or question.text
+
+    def prompt_text(self, activity: "Activity") -> str:
+        """The facilitator's prompt for an activity in this course: its own wording, or the template's."""
+        return self.texts.get(f"activity:{activity.pk}") or activity.prompt
 
     def fill(self, text: str, extra: dict[str, str] | None = None) -> str:
         return fill_placeholders(text, {**self.placeholders(), **(extra or {})})

@@ -117,7 +117,7 @@ def course_fingerprint(course: Course) -> str:
 
 def questions(course: Course) -> list[tuple[Any, str]]:
     values = course.placeholders()
-    return [(q, fill_placeholders(q.text, values)) for q in course.tool.questions.all()]
+    return [(q, fill_placeholders(course.question_text(q), values)) for q in course.tool.questions.all()]
 
 
 def checklist(course: Course, stage: str) -> list[str]:
@@ -274,7 +274,9 @@ def script_context(course: Course, **_kwargs) -> dict:
     values = course.placeholders()
     agenda = course.agenda()
     for entry in agenda:
-        entry.prompts = [(activity, fill_placeholders(activity.prompt, values)) for activity in entry.activities.all()]
+        entry.prompts = [
+            (activity, fill_placeholders(course.prompt_text(activity), values)) for activity in entry.activities.all()
+        ]
     return {
         **base_context(course),
         "kickoff": [entry for entry in agenda if entry.phase == AgendaPhase.KICKOFF],

@@ -34,6 +34,7 @@ urlpatterns = [
     ),
     path("forloeb/nyt/", preparation.course_new, name="course_new"),
     path("forloeb/<int:course_id>/ret/", preparation.course_edit, name="course_edit"),
+    path("forloeb/<int:course_id>/tekster/", preparation.course_texts, name="course_texts"),
     path("forloeb/<int:course_id>/forberedelse/", preparation.checklist, name="checklist"),
     path("forloeb/<int:course_id>/forberedelse/<int:item_id>/", preparation.checklist_tick, name="checklist_tick"),
     path("forloeb/<int:course_id>/opstart/", kickoff.facilitator, name="kickoff"),

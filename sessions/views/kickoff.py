@@ -68,7 +68,7 @@ def _kickoff_prompts(course: Course) -> list[tuple[Activity, str]]:
     activities = Activity.objects.filter(
         agenda_item__tool=course.tool_id, agenda_item__phase=AgendaPhase.KICKOFF
     ).order_by("agenda_item__number", "position")
-    return [(activity, fill_placeholders(activity.prompt, values)) for activity in activities]
+    return [(activity, fill_placeholders(course.prompt_text(activity), values)) for activity in activities]
 
 
 def _facilitator_context(request, course: Course, **forms) -> dict:

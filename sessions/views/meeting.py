@@ -49,7 +49,7 @@ def _meeting_context(course, *, with_prompts: bool = False) -> dict:
         entry.steps = [a for a in activities if a.agenda_item_id == entry.item.pk]
         entry.is_current = item is not None and entry.item.pk == item.pk
         if with_prompts:
-            entry.prompts = [(a, fill_placeholders(a.prompt, values)) for a in entry.steps]
+            entry.prompts = [(a, fill_placeholders(course.prompt_text(a), values)) for a in entry.steps]
     key = activity.key if activity else ""
     groups_kind = GroupKind.PAIR if item and item.number >= 5 else GroupKind.SURPRISES
     groups = list(
@@ -77,7 +77,7 @@ def _meeting_context(course, *, with_prompts: bool = False) -> dict:
         "key": key,
         "agenda": agenda,
         "timer": svc.timer_state(meeting),
-        "prompt": fill_placeholders(activity.prompt, values) if activity else "",
+        "prompt": fill_placeholders(course.prompt_text(activity), values) if activity else "",
         "negatives": [c for c in cards if c.zone == Zone.NEGATIVE],
         "positives": [c for c in cards if c.zone == Zone.POSITIVE],
         "card_count": len(cards),

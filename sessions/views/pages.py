@@ -51,7 +51,9 @@ def course_detail(request, course):
     values = course.placeholders()
     agenda = course.agenda()
     for entry in agenda:
-        entry.prompts = [(activity, fill_placeholders(activity.prompt, values)) for activity in entry.activities.all()]
+        entry.prompts = [
+            (activity, fill_placeholders(course.prompt_text(activity), values)) for activity in entry.activities.all()
+        ]
     return render(
         request,
         "sessions/course_detail.html",

@@ -12,8 +12,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .. import services
 from ..decorators import facilitator_required, member_required
-from ..forms import CourseForm, TouchpointForm
-from ..models import ChecklistItem, ChecklistStage, ChecklistTick, DialogueTool, Role, Touchpoint, Workplace
+from ..forms import PLACEHOLDER_NAMES, CourseForm, CourseTextsForm, TouchpointForm
+from ..models import (
+    Activity,
+    ChecklistItem,
+    ChecklistStage,
+    ChecklistTick,
+    DialogueTool,
+    Role,
+    Touchpoint,
+    Workplace,
+)
 
 PREPARATION_STAGES = [ChecklistStage.BEFORE_KICKOFF, ChecklistStage.BEFORE_MEETING, ChecklistStage.MEETING_DAY]
 
@@ -165,6 +174,45 @@ def course_edit(request, course):
         request,
         "sessions/course_form.html",
         {"form": form, "course": course, "workplace": course.workplace},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@facilitator_required
+def course_texts(request, course):
+    """Adjust the two interview questions and the facilitator's prompts for this course."""
+    questions = list(course.tool.questions.order_by("number"))
+    activities = list(
+        Activity.objects.filter(agenda_item__tool=course.tool_id)
+        .select_related("agenda_item")
+        .exclude(prompt="")
+        .order_by("agenda_item__number", "position")
+    )
+    form = CourseTextsForm(
+        request.POST if request.method == "POST" else None, course=course, questions=questions, activities=activities
+    )
+    if request.method == "POST" and form.is_valid():
+        course.texts = form.texts()
+        course.save(update_fields=["texts", "updated_at"])
+        messages.success(request, _("Spørgsmål og stikord er gemt for dette forløb."))
+        return redirect("dialogue:course_texts", course_id=course.pk)
+    sections = [(None, [form[f"question_{q.pk}"] for q in questions], [q.text for q in questions])]
+    for activity in activities:
+        if not sections[-1][0] or sections[-1][0].pk != activity.agenda_item_id:
+            sections.append((activity.agenda_item, [], []))
+        sections[-1][1].append(form[f"activity_{activity.pk}"])
+        sections[-1][2].append(activity.prompt)
+    return render(
+        request,
+        "sessions/course_texts.html",
+        {
+            "course": course,
+            "form": form,
+            "sections": [(item, list(zip(fields, originals, strict=True))) for item, fields, originals in sections],
+            "placeholders": PLACEHOLDER_NAMES.items(),
+            "changed": len(course.texts),
+        },
         status=400 if form.errors else 200,
     )
 
