@@ -11,17 +11,18 @@ import io
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from interviews.models import ReflectionSheet
 
-from .models import Card, Course, Decision, DecisionKind, MethodProposal, Proposal, Surprise, Vote
+from .models import Card, Course, Decision, DecisionKind, MethodProposal, Surprise, Vote
 from .printables import sheet_rows, show_names
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may read as the start of a formula, also after leading blanks or in full width.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 EXPORTS = {
     "kort": gettext_lazy("Kort fra opsamlingsmødet"),
@@ -43,7 +44,9 @@ def safe(value) -> str:
     if hasattr(value, "tzinfo") and value.tzinfo is not None:
         value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return (
+        "'" + text if text.startswith(FORMULA_START) or text.lstrip(" \u00a0\n\r\t").startswith(FORMULA_START) else text
+    )
 
 
 def to_csv(header: list, rows: Iterable[list]) -> bytes:
@@ -55,14 +58,15 @@ def to_csv(header: list, rows: Iterable[list]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def cards(course: Course) -> bytes:
+def cards(course: Course, manager: bool = False) -> bytes:
+    """Every card; hidden (moderated) ones only for the course's facilitators, as on the dashboard."""
     names = show_names(course)
-    rows = list(
-        Card.objects.filter(course=course)
-        .select_related("author")
-        .annotate(merged=Count("merged_cards"))
-        .order_by("zone", "created_at", "pk")
-    )
+    found = Card.objects.filter(course=course)
+    merged = Count("merged_cards")
+    if not manager:
+        found = found.filter(hidden=False)
+        merged = Count("merged_cards", filter=Q(merged_cards__hidden=False))
+    rows = list(found.select_related("author").annotate(merged=merged).order_by("zone", "created_at", "pk"))
     header = [_("Nr."), _("Zone"), _("Tekst"), _("Antal ens kort"), _("Slået sammen med nr."), _("Stjerne"),
               _("Skjult"), _("Skrevet")] + ([_("Skrevet af")] if names else [])  # fmt: skip
     return to_csv(
@@ -84,7 +88,7 @@ def cards(course: Course) -> bytes:
     )
 
 
-def sheets(course: Course) -> bytes:
+def sheets(course: Course, manager: bool = False) -> bytes:
     names = show_names(course)
     found = list(
         ReflectionSheet.objects.of_course(course)
@@ -107,25 +111,28 @@ def sheets(course: Course) -> bytes:
     )
 
 
-def proposals(course: Course) -> bytes:
-    methods = MethodProposal.objects.filter(course=course).annotate(n=Count("dots")).order_by("-n", "pk")
-    header = [_("Forslag"), _("Prikker"), _("Skrevet")]
-    return to_csv(header, ([m.text, m.n, m.created_at] for m in methods))
+def proposals(course: Course, manager: bool = False) -> bytes:
+    methods = (
+        MethodProposal.objects.filter(course=course)
+        .annotate(n=Count("dots"), on_behalf=Count("dots", filter=Q(dots__participant__isnull=True)))
+        .order_by("-n", "pk")
+    )
+    header = [_("Forslag"), _("Prikker"), _("Heraf for deltagere uden telefon"), _("Skrevet")]
+    return to_csv(header, ([m.text, m.n, m.on_behalf, m.created_at] for m in methods))
 
 
-def votes(course: Course) -> bytes:
+def votes(course: Course, manager: bool = False) -> bytes:
     counts = Counter(Vote.objects.filter(course=course).values_list("touchpoint__name", flat=True))
-    proposed = Proposal.objects.filter(course=course).values_list("name", flat=True)
-    for name in proposed:
-        counts.setdefault(name, 0)
+    for name in course.workplace.touchpoints.active().values_list("name", flat=True):
+        counts.setdefault(name, 0)  # the whole list the room voted from, also those nobody chose
     chosen = course.chosen_touchpoint.name if course.chosen_touchpoint else ""
     header = [_("Servicemøde"), _("Stemmer"), _("Valgt")]
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return to_csv(header, ([name, n, name == chosen] for name, n in rows))
 
 
-def followup(course: Course) -> bytes:
-    header = [_("Hvor"), _("Tekst")]
+def followup(course: Course, manager: bool = False) -> bytes:
+    header = [_("Liste"), _("Tekst")]
     order = {kind: index for index, kind in enumerate(DecisionKind.values)}  # keep, develop, stop
     decisions = sorted(Decision.objects.filter(course=course), key=lambda d: (order[d.kind], d.created_at, d.pk))
     rows = [[d.get_kind_display(), d.text] for d in decisions]

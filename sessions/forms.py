@@ -13,7 +13,6 @@ from borgerblik.privacy import NoCprFormMixin
 from .models import (
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
-    PLACEHOLDER,
     Course,
     Participant,
     Touchpoint,
@@ -250,10 +249,18 @@ PLACEHOLDER_NAMES = {
     "meeting_time": _("klokkeslættet for opsamlingsmødet"),
     "meeting_place": _("stedet for opsamlingsmødet"),
     "deadline": _("fristen for interviewene"),
-    "own_example": _("dit eget eksempel"),
-    "own_surprise": _("det, der overraskede dig selv"),
     "touchpoint_examples": _("eksempler fra jeres liste over servicemøder"),
+    "own_example": _("dit eget eksempel (kun i stikordene)"),
+    "own_surprise": _("det, der overraskede dig selv (kun i stikordene)"),
 }
+# The questions reach the participants and the M1 handout: the facilitator's own sheet stays out of them.
+QUESTION_PLACEHOLDERS = set(PLACEHOLDER_NAMES) - {"own_example", "own_surprise"}
+BRACES = re.compile(r"\{([^{}]*)\}")
+
+
+def _unified(text: str) -> str:
+    """Line breaks as one newline: browsers send a textarea's lines with CR LF."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 class CourseTextsForm(NoCprFormMixin, forms.Form):
@@ -270,7 +277,7 @@ class CourseTextsForm(NoCprFormMixin, forms.Form):
             self.fields[f"question_{question.pk}"] = forms.CharField(
                 label=_("Spørgsmål %(number)d") % {"number": question.number},
                 required=False,
-                max_length=300,
+                max_length=max(300, len(question.text)),
                 initial=course.question_text(question),
                 widget=forms.Textarea(attrs={"rows": 2}),
                 error_messages={
@@ -281,7 +288,7 @@ class CourseTextsForm(NoCprFormMixin, forms.Form):
             self.fields[f"activity_{activity.pk}"] = forms.CharField(
                 label=activity.title,
                 required=False,
-                max_length=2000,
+                max_length=max(2000, len(activity.prompt)),
                 initial=course.prompt_text(activity),
                 widget=forms.Textarea(attrs={"rows": 3}),
                 error_messages={
@@ -289,14 +296,24 @@ class CourseTextsForm(NoCprFormMixin, forms.Form):
                 },
             )
 
+    def _template_texts(self) -> dict[str, tuple[str, set]]:
+        """Field name → (the template's text, the placeholders allowed in it)."""
+        texts = {f"question_{q.pk}": (q.text, QUESTION_PLACEHOLDERS) for q in self.questions}
+        texts.update({f"activity_{a.pk}": (a.prompt, set(PLACEHOLDER_NAMES)) for a in self.activities})
+        return texts
+
     def clean(self):
         cleaned = super().clean()
+        templates = self._template_texts()
         for name, value in list(cleaned.items()):
-            unknown = sorted({found for found in PLACEHOLDER.findall(value or "") if found not in PLACEHOLDER_NAMES})
+            template, allowed = templates[name]
+            if _unified(value) == _unified(template):
+                continue  # the template's own text is never refused
+            unknown = sorted({found for found in BRACES.findall(value or "") if found not in allowed})
             if unknown:
                 self.add_error(
                     name,
-                    _("Ukendt felt i krøllede parenteser: %(names)s. Se listen over felter, du kan bruge.")
+                    _("Ukendt felt i tuborgklammer: %(names)s. Se listen over felter, du kan bruge.")
                     % {"names": ", ".join("{" + found + "}" for found in unknown)},
                 )
         return cleaned
@@ -304,12 +321,9 @@ class CourseTextsForm(NoCprFormMixin, forms.Form):
     def texts(self) -> dict[str, str]:
         """The course's own wording: only what differs from the template."""
         texts = {}
-        for question in self.questions:
-            value = self.cleaned_data[f"question_{question.pk}"].strip()
-            if value and value != question.text:
-                texts[f"question:{question.pk}"] = value
-        for activity in self.activities:
-            value = self.cleaned_data[f"activity_{activity.pk}"].strip()
-            if value and value != activity.prompt:
-                texts[f"activity:{activity.pk}"] = value
+        for name, (template, _allowed) in self._template_texts().items():
+            value = _unified(self.cleaned_data[name])
+            if value and value != _unified(template):
+                kind, _sep, pk = name.partition("_")
+                texts[f"{kind}:{pk}"] = value
         return texts

@@ -632,6 +632,8 @@ def dot_remove(*, participant: Participant, proposal_id: int) -> None:
 def dot_on_behalf(*, course: Course, by, proposal_id: int | None, remove: bool = False) -> None:
     """The facilitator places (or takes back) a dot for someone without a phone; no limit of three."""
     _managed(course, by)
+    if Meeting.objects.filter(course=course, ended_at__isnull=False).exists():
+        raise ValidationError(ENDED)  # the ranking the leader gets stays as the meeting left it
     proposal = MethodProposal.objects.filter(course=course, pk=proposal_id).first() if proposal_id else None
     if proposal is None:
         raise ValidationError(_("Forslaget findes ikke."))

@@ -392,13 +392,18 @@ class Course(models.Model):
 
         return ReflectionSheet.objects.filter(participant__course=self, is_example=True).order_by("pk").first()
 
+    def own_text(self, key: str) -> str:
+        texts = self.texts if isinstance(self.texts, dict) else {}  # anything else (set in the admin) is ignored
+        value = texts.get(key)
+        return value if isinstance(value, str) else ""
+
     def question_text(self, question: "InterviewQuestion") -> str:
         """The interview question as this course asks it: its own wording, or the template's."""
-        return self.texts.get(f"question:{question.pk}") or question.text
+        return self.own_text(f"question:{question.pk}") or question.text
 
     def prompt_text(self, activity: "Activity") -> str:
         """The facilitator's prompt for an activity in this course: its own wording, or the template's."""
-        return self.texts.get(f"activity:{activity.pk}") or activity.prompt
+        return self.own_text(f"activity:{activity.pk}") or activity.prompt
 
     def fill(self, text: str, extra: dict[str, str] | None = None) -> str:
         return fill_placeholders(text, {**self.placeholders(), **(extra or {})})

@@ -92,7 +92,13 @@ def course_fingerprint(course: Course) -> str:
     parts = [
         _digest(
             Course.objects.filter(pk=course.pk).values_list(
-                "updated_at", "title", "anonymous", "workplace__name", "chosen_touchpoint", "proposed_touchpoint"
+                "updated_at",
+                "title",
+                "anonymous",
+                "workplace__name",
+                "chosen_touchpoint",
+                "proposed_touchpoint",
+                "texts",
             )
         ),
         _digest(course.workplace.touchpoints.values_list("pk", "name", "archived", "position")),

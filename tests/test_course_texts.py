@@ -88,7 +88,9 @@ def test_an_empty_field_brings_the_template_back(course, texts_url, facilitator_
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("Hvad synes du om {tuchpoint}?", "Ukendt felt i krøllede parenteser: {tuchpoint}"),
+        ("Hvad synes du om {tuchpoint}?", "Ukendt felt i tuborgklammer: {tuchpoint}"),
+        ("Hvad synes du om { touchpoint }?", "Ukendt felt i tuborgklammer: { touchpoint }"),
+        ("Hvad skrev du selv: {own_example}?", "Ukendt felt i tuborgklammer: {own_example}"),
         ("Borgeren 010190-1234 sagde", "CPR-nummer"),
         ("x" * 301, "højst have 300 tegn (det har 301)"),
     ],
@@ -105,3 +107,31 @@ def test_bad_text_is_refused_with_every_word_kept(course, texts_url, facilitator
     assert "Mine egne stikord" in page
     course.refresh_from_db()
     assert course.texts == {}
+
+
+def test_the_facilitators_own_example_may_go_in_a_prompt(course, texts_url, facilitator_client):
+    activity = meeting_activity(course)
+    data = form_data(facilitator_client, texts_url)
+    data[f"activity_{activity.pk}"] = "Fortæl om {own_example}."
+    assert facilitator_client.post(texts_url, data).status_code == 302
+    course.refresh_from_db()
+    assert course.texts == {f"activity:{activity.pk}": "Fortæl om {own_example}."}
+
+
+def test_an_untouched_form_sent_with_browser_line_breaks_stores_nothing(course, texts_url, facilitator_client):
+    activity = meeting_activity(course)
+    activity.prompt = "Linje et.\nLinje to med {touchpoint}."
+    activity.save()
+    data = form_data(facilitator_client, texts_url)
+    data[f"activity_{activity.pk}"] = data[f"activity_{activity.pk}"].replace("\n", "\r\n")  # as browsers send it
+    assert facilitator_client.post(texts_url, data).status_code == 302
+    course.refresh_from_db()
+    assert course.texts == {}
+
+
+def test_texts_that_are_not_a_dictionary_are_ignored(course, facilitator_client):
+    course.texts = ["sat forkert i admin"]
+    course.save()
+    question = first_question(course)
+    assert course.question_text(question) == question.text
+    assert facilitator_client.get(reverse("dialogue:course", args=[course.pk])).status_code == 200

@@ -44,6 +44,10 @@ def filled(course, touchpoints, add_participants):
     first = Card.objects.create(course=course, author=people[0], zone=Zone.NEGATIVE, text="Svære fagord", starred=True)
     Card.objects.create(course=course, author=people[1], zone=Zone.NEGATIVE, text="Svære ord", merged_into=first)
     Card.objects.create(course=course, author=people[2], zone=Zone.POSITIVE, text='=HYPERLINK("http://x")')
+    Card.objects.create(course=course, author=people[2], zone=Zone.POSITIVE, text=" \n=1+1")
+    Card.objects.create(course=course, author=people[2], zone=Zone.POSITIVE, text="＝1+1")
+    Card.objects.create(course=course, author=people[0], zone=Zone.NEGATIVE, text="Skjult indhold", hidden=True)
+    Card.objects.create(course=course, zone=Zone.NEGATIVE, text="Skjult dublet", hidden=True, merged_into=first)
     ReflectionSheet.objects.create(
         participant=people[0],
         status=SheetStatus.SUBMITTED,
@@ -86,9 +90,19 @@ def test_cards_with_counts_stars_and_formula_proof_text(filled, facilitator_clie
     header, body = table[0], table[1:]
     assert header[:3] == ["Nr.", "Zone", "Tekst"] and "Skrevet af" not in header  # anonymous by default
     by_text = {row[2]: row for row in body}
-    assert by_text["Svære fagord"][3] == "2" and by_text["Svære fagord"][5] == "ja"
+    assert by_text["Svære fagord"][3] == "3" and by_text["Svære fagord"][5] == "ja"
     assert by_text["Svære ord"][4] == str(Card.objects.get(text="Svære fagord").pk)
     assert '\'=HYPERLINK("http://x")' in by_text  # a formula typed on a phone stays text
+    assert "' \n=1+1" in by_text and "'＝1+1" in by_text  # also after blanks, and in full width
+    assert by_text["Skjult indhold"][6] == "ja"  # the facilitator sees moderated cards, marked
+
+
+def test_leaders_get_no_hidden_cards(filled, leader_client):
+    table = rows(leader_client.get(url(filled, "kort")))
+    texts = {row[2]: row for row in table[1:]}
+    assert "Svære fagord" in texts
+    assert "Skjult indhold" not in texts and "Skjult dublet" not in texts
+    assert texts["Svære fagord"][3] == "2"  # the hidden duplicate is not counted either
 
 
 def test_names_only_when_the_course_is_not_anonymous(filled, facilitator_client):
@@ -107,8 +121,11 @@ def test_sheets_export_submitted_sheets_only_with_every_field(filled, facilitato
 
 
 def test_proposals_votes_and_follow_up(filled, facilitator_client, touchpoints):
-    assert rows(facilitator_client.get(url(filled, "forslag")))[1][:2] == ["Smiley-standere", "3"]
-    assert rows(facilitator_client.get(url(filled, "stemmer")))[1][:2] == [touchpoints[0].name, "2"]
+    Dot.objects.create(proposal=MethodProposal.objects.get(), participant=None)
+    assert rows(facilitator_client.get(url(filled, "forslag")))[1][:3] == ["Smiley-standere", "4", "1"]
+    votes = rows(facilitator_client.get(url(filled, "stemmer")))
+    assert votes[1][:2] == [touchpoints[0].name, "2"]
+    assert [touchpoints[1].name, "0", "nej"] in votes  # the whole list, also what nobody chose
     follow = rows(facilitator_client.get(url(filled, "opfoelgning")))
     assert follow[1:3] == [["Fastholde", "Sms-påmindelsen"], ["Udvikle", "Sproget på siden"]]
     assert ["Overraskelse, gruppe 1", "Mange får hjælp af pårørende"] in follow

@@ -318,7 +318,7 @@ def test_the_facilitator_places_dots_for_people_without_a_phone(
     ranked = list(svc.ranked_proposals(course))
     assert [(p.text, p.dot_count, p.on_behalf) for p in ranked] == [("Et borgerpanel", 3, 3), ("Smiley-standere", 1, 0)]
     page = facilitator_client.get(reverse("dialogue:meeting", args=[course.pk])).content.decode()
-    assert "3 sat for nogen uden telefon" in page and "Fjern en af dem" in page
+    assert "heraf 3 for deltagere uden telefon" in page and "Fjern en prik for en uden telefon" in page
     # Only the phone's own dot was its own: the participant still has two left.
     assert Dot.objects.filter(participant=a).count() == 1
     # Nothing to take back on the smiley proposal; a proposal of another course; a leader.
@@ -326,6 +326,11 @@ def test_the_facilitator_places_dots_for_people_without_a_phone(
     assert response.status_code == 400 and "ingen prik sat for en uden telefon" in response.content.decode()
     assert control(facilitator_client, course, "dot_add:999999").status_code == 400
     assert control(leader_client, course, f"dot_add:{panel.pk}").status_code == 403
+    assert Dot.objects.filter(participant__isnull=True).count() == 3
+    # After the end the ranking stays as the meeting left it.
+    svc.meeting_end(course=course, by=facilitator)
+    assert control(facilitator_client, course, f"dot_add:{panel.pk}").status_code == 400
+    assert "+1 prik" not in facilitator_client.get(reverse("dialogue:meeting", args=[course.pk])).content.decode()
     assert Dot.objects.filter(participant__isnull=True).count() == 3
 
 

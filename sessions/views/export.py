@@ -15,7 +15,8 @@ def course_csv(request, course, name):
     writer = export.WRITERS.get(name)
     if writer is None:
         raise Http404
-    response = HttpResponse(writer(course), content_type="text/csv; charset=utf-8")
+    content = writer(course, manager=course.is_managed_by(request.user))
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     filename = f"{slugify(course.title) or 'forloeb'}-{name}-{stamp}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

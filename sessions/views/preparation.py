@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .. import services
 from ..decorators import facilitator_required, member_required
 from ..forms import PLACEHOLDER_NAMES, CourseForm, CourseTextsForm, TouchpointForm
+from ..meeting import meeting_touch
 from ..models import (
     Activity,
     ChecklistItem,
@@ -195,6 +196,7 @@ def course_texts(request, course):
     if request.method == "POST" and form.is_valid():
         course.texts = form.texts()
         course.save(update_fields=["texts", "updated_at"])
+        meeting_touch(course)  # a meeting under way shows the new prompt on its next poll
         messages.success(request, _("Spørgsmål og stikord er gemt for dette forløb."))
         return redirect("dialogue:course_texts", course_id=course.pk)
     sections = [(None, [form[f"question_{q.pk}"] for q in questions], [q.text for q in questions])]
