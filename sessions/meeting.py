@@ -593,6 +593,18 @@ def surprise_post(*, participant: Participant, text: str, client_key) -> Surpris
     return surprise
 
 
+def surprise_on_behalf(*, course: Course, by, group_id: int | None, text: str, client_key) -> Surprise:
+    """The facilitator writes down a group's surprise (a group without phones, or one read out loud)."""
+    _managed(course, by)
+    group = Group.objects.filter(course=course, kind=GroupKind.SURPRISES, pk=group_id).first() if group_id else None
+    if group is None:
+        raise ValidationError(_("Vælg en af grupperne."))
+    text = _clean_text(text, _("gruppens overraskelse"))
+    key = _key(client_key)
+    surprise, _created = Surprise.objects.get_or_create(group=group, client_key=key, defaults={"text": text})
+    return surprise
+
+
 def proposal_post(*, course: Course, text: str, client_key, participant=None, by=None) -> MethodProposal:
     if by is not None:
         _managed(course, by)

@@ -302,6 +302,40 @@ def test_proposals_and_three_dots(course, facilitator, add_participants):
     assert "Fokusgrupper" in phone.get(reverse("dialogue:meeting_phone", args=[course.pk])).content.decode()
 
 
+def test_the_facilitator_writes_down_a_groups_surprise(
+    course, facilitator, facilitator_client, leader_client, add_participants
+):
+    add_participants(8)
+    go_to(course, facilitator, "surprise_groups")
+    first, second = svc.groups_form(course=course, by=facilitator, kind=GroupKind.SURPRISES)
+    key = str(uuid.uuid4())
+    data = {"group": second.pk, "text": "Ingen læser bekræftelsen", "client_key": key}
+    assert control(facilitator_client, course, "surprise_add", **data).status_code == 302
+    assert control(facilitator_client, course, "surprise_add", **data).status_code == 302  # a double click
+    surprise = Surprise.objects.get()
+    assert (surprise.group, surprise.author, surprise.text) == (second, None, "Ingen læser bekræftelsen")
+    # A CPR number is refused with the text and the group kept; a group of another kind or course is refused.
+    response = control(
+        facilitator_client,
+        course,
+        "surprise_add",
+        group=second.pk,
+        text="Borger 010190-1234",
+        client_key=str(uuid.uuid4()),
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "Borger 010190-1234" in page
+    assert f'<option value="{second.pk}" selected>' in page
+    pair = Group.objects.create(course=course, kind=GroupKind.PAIR, number=9)
+    response = control(
+        facilitator_client, course, "surprise_add", group=pair.pk, text="Noget", client_key=str(uuid.uuid4())
+    )
+    assert response.status_code == 400 and "Vælg en af grupperne." in response.content.decode()
+    data["client_key"] = str(uuid.uuid4())
+    assert control(leader_client, course, "surprise_add", **data).status_code == 403
+    assert Surprise.objects.count() == 1
+
+
 def test_the_facilitator_places_dots_for_people_without_a_phone(
     course, facilitator, facilitator_client, leader_client, add_participants
 ):

@@ -113,6 +113,8 @@ def _dashboard(request, course, status=200, **extra):
     )
     context["zones"] = Zone.choices
     context["fresh_key"], context["fresh_key2"] = svc.uuid.uuid4(), svc.uuid.uuid4()
+    context["fresh_key3"] = svc.uuid.uuid4()
+    context["surprise_groups"] = list(Group.objects.filter(course=course, kind=GroupKind.SURPRISES).order_by("number"))
     context.update(extra)
     template = "sessions/meeting/dashboard.html"
     if request.htmx and request.method == "GET":
@@ -176,6 +178,9 @@ CONTROLS = {
     "proposal_add": lambda c, u, p: svc.proposal_post(
         course=c, by=u, text=p.get("text", ""), client_key=p.get("client_key")
     ),
+    "surprise_add": lambda c, u, p: svc.surprise_on_behalf(
+        course=c, by=u, group_id=_int(p.get("group")), text=p.get("text", ""), client_key=p.get("client_key")
+    ),
     "dot_add": lambda c, u, p: svc.dot_on_behalf(course=c, by=u, proposal_id=_int(p.get("card"))),
     "dot_take": lambda c, u, p: svc.dot_on_behalf(course=c, by=u, proposal_id=_int(p.get("card")), remove=True),
 }
@@ -205,6 +210,7 @@ def control(request, course):
             error_action=action,
             typed=request.POST.get("text", ""),
             typed_zone=request.POST.get("zone", ""),
+            typed_group=int(request.POST["group"]) if request.POST.get("group", "").isdigit() else None,
         )
     if request.POST.get("return") == "presenter":
         return redirect("dialogue:meeting_presenter", course.pk)
