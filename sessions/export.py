@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from interviews.models import ReflectionSheet
 
-from .models import Card, Course, Decision, DecisionKind, MethodProposal, Surprise, Vote
+from .models import Card, Course, MethodProposal, Surprise, Vote
 from .printables import sheet_rows, show_names
 
 # What a spreadsheet may read as the start of a formula, also after leading blanks or in full width.
@@ -133,9 +133,7 @@ def votes(course: Course, manager: bool = False) -> bytes:
 
 def followup(course: Course, manager: bool = False) -> bytes:
     header = [_("Liste"), _("Tekst")]
-    order = {kind: index for index, kind in enumerate(DecisionKind.values)}  # keep, develop, stop
-    decisions = sorted(Decision.objects.filter(course=course), key=lambda d: (order[d.kind], d.created_at, d.pk))
-    rows = [[d.get_kind_display(), d.text] for d in decisions]
+    rows = [[d.get_kind_display(), d.text] for kind in course.decisions.grouped().values() for d in kind]
     rows += [
         [_("Overraskelse, gruppe %(number)d") % {"number": s.group.number}, s.text]
         for s in Surprise.objects.filter(group__course=course).select_related("group").order_by("group__number", "pk")

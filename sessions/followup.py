@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from borgerblik.privacy import validate_no_cpr
 
 from .models import Card, Course, Decision, DecisionKind, GroupKind, MethodProposal, Surprise, Zone
+from .printables import card_tree
 
 SOURCE_KINDS = ("card", "surprise", "method")
 DECISION_MAX = Decision._meta.get_field("text").max_length
@@ -44,28 +45,20 @@ def anchor_for(source: str) -> str:
 
 def insights(course: Course, decisions: dict[str, Decision]) -> dict[str, list[Insight]]:
     """What the meeting produced, in the order the summary prints it, each with its decision if sorted."""
-    cards = list(course.cards.filter(hidden=False).order_by("created_at", "pk"))
-    merged = {}
-    for card in cards:
-        if card.merged_into_id:
-            merged[card.merged_into_id] = merged.get(card.merged_into_id, 0) + 1
-    zones: dict[str, list[Insight]] = {Zone.NEGATIVE: [], Zone.POSITIVE: []}
-    for card in cards:
-        if card.merged_into_id:
-            continue
-        source = f"card:{card.pk}"
-        zones[card.zone].append(
+    zones = {
+        zone: [
             Insight(
-                source,
-                card.text,
-                _("Negativt kort") if card.zone == Zone.NEGATIVE else _("Positivt kort"),
-                count=1 + merged.get(card.pk, 0),
-                starred=card.starred,
-                decision=decisions.get(source),
+                f"card:{entry['card'].pk}",
+                entry["card"].text,
+                _("Negativt kort") if zone == Zone.NEGATIVE else _("Positivt kort"),
+                count=entry["count"],
+                starred=entry["card"].starred,
+                decision=decisions.get(f"card:{entry['card'].pk}"),
             )
-        )
-    for entries in zones.values():
-        entries.sort(key=lambda entry: (not entry.starred, -entry.count))
+            for entry in entries
+        ]
+        for zone, entries in card_tree(course).items()
+    }
     surprises = [
         Insight(
             f"surprise:{s.pk}",
@@ -170,18 +163,11 @@ def decision_remove(*, decision: Decision) -> None:
     decision.delete()
 
 
-def decisions_by_kind(course: Course) -> dict[str, list[Decision]]:
-    grouped: dict[str, list[Decision]] = {kind: [] for kind in DecisionKind.values}
-    for decision in course.decisions.order_by("created_at", "pk"):
-        grouped[decision.kind].append(decision)
-    return grouped
-
-
 def thanks_context(course: Course) -> dict:
     """What the thank-you e-mail tells the participants: what they produced and what happens now."""
     from interviews.models import ReflectionSheet  # interviews depends on this module
 
-    grouped = decisions_by_kind(course)
+    grouped = course.decisions.grouped()
     return {
         "sheet_count": ReflectionSheet.objects.of_course(course).submitted().count(),
         "card_count": course.cards.filter(hidden=False).count(),

@@ -761,6 +761,15 @@ class DecisionKind(models.TextChoices):
     STOP = "stop", _("Stoppe")
 
 
+class DecisionQuerySet(models.QuerySet):
+    def grouped(self) -> dict[str, list["Decision"]]:
+        """Keep, develop, stop (in that order), each in the order the points were made."""
+        grouped: dict[str, list[Decision]] = {kind: [] for kind in DecisionKind.values}
+        for decision in self.order_by("created_at", "pk"):
+            grouped[decision.kind].append(decision)
+        return grouped
+
+
 class Decision(models.Model):
     """An insight the leader has sorted into keep, develop or stop.
 
@@ -776,6 +785,8 @@ class Decision(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["course", "created_at", "pk"]

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from borgerblik.pdf import cached_pdf, print_key, render_pdf
 from interviews.models import ReflectionSheet, SheetStatus
 
-from .followup import decisions_by_kind
 from .models import (
     Activity,
     AgendaItem,
@@ -342,7 +341,7 @@ def summary_context(course: Course, **_kwargs) -> dict:
         .order_by("-n", "touchpoint__name")
     )
     photos = list(course.photos.order_by("created_at", "pk"))
-    decisions = {kind: [d.text for d in items] for kind, items in decisions_by_kind(course).items()}
+    decisions = {kind: [d.text for d in items] for kind, items in course.decisions.grouped().items()}
     return {
         **base_context(course),
         "participant_count": course.participants.count(),

@@ -26,10 +26,8 @@ def _page_url(course, anchor: str = "") -> str:
 
 
 def _render(request, course, status: int = 200, **extra):
-    decisions = {d.source: d for d in course.decisions.all()}
-    grouped = {kind: [] for kind in DecisionKind.values}
-    for decision in sorted(decisions.values(), key=lambda d: (d.created_at, d.pk)):
-        grouped[decision.kind].append(decision)
+    grouped = course.decisions.grouped()
+    decisions = {d.source: d for kind in grouped.values() for d in kind}
     context = {
         "course": course,
         "insights": svc.insights(course, decisions),
