@@ -512,8 +512,12 @@ def cards_merge(*, course: Course, by, card_ids: list[int]) -> Card:
 PHONES_CLOSED = gettext_lazy("Mødet er slut, så der kan ikke sendes mere herfra. Tak for i dag.")
 
 
+def _has_ended(course_id: int) -> bool:
+    return Meeting.objects.filter(course_id=course_id, ended_at__isnull=False).exists()
+
+
 def _open_for_phones(course_id: int) -> None:
-    if Meeting.objects.filter(course_id=course_id, ended_at__isnull=False).exists():
+    if _has_ended(course_id):
         raise ValidationError(PHONES_CLOSED)
 
 
@@ -644,7 +648,7 @@ def dot_remove(*, participant: Participant, proposal_id: int) -> None:
 def dot_on_behalf(*, course: Course, by, proposal_id: int | None, remove: bool = False) -> None:
     """The facilitator places (or takes back) a dot for someone without a phone; no limit of three."""
     _managed(course, by)
-    if Meeting.objects.filter(course=course, ended_at__isnull=False).exists():
+    if _has_ended(course.pk):
         raise ValidationError(ENDED)  # the ranking the leader gets stays as the meeting left it
     proposal = MethodProposal.objects.filter(course=course, pk=proposal_id).first() if proposal_id else None
     if proposal is None:

@@ -25,6 +25,14 @@ def _page_url(course, anchor: str = "") -> str:
     return reverse("dialogue:followup", args=[course.pk]) + (f"#{anchor}" if anchor else "")
 
 
+def _already_gone(request, model, pk: int, message: str, url: str):
+    """A second tap on remove (or a colleague was first): say so. Another course's row stays a 404."""
+    if model.objects.filter(pk=pk).exists():
+        raise Http404
+    messages.info(request, message)
+    return redirect(url)
+
+
 def _render(request, course, status: int = 200, **extra):
     grouped = course.decisions.grouped()
     decisions = {d.source: d for kind in grouped.values() for d in kind}
@@ -93,11 +101,10 @@ def decision_write(request, course):
 @member_required
 def decision_edit(request, course, decision_id):
     decision = course.decisions.filter(pk=decision_id).first()
-    if decision is None:  # removed already (a double tap, or a colleague) or never this course's
-        if not Decision.objects.filter(pk=decision_id).exists():
-            messages.info(request, _("Punktet var allerede fjernet."))
-            return redirect(_page_url(course, "fus"))
-        raise Http404
+    if decision is None:
+        return _already_gone(
+            request, Decision, decision_id, _("Punktet var allerede fjernet."), _page_url(course, "fus")
+        )
     if request.POST.get("remove"):
         svc.decision_remove(decision=decision)
         messages.success(request, _("»%(text)s« er fjernet fra listen.") % {"text": decision.text})
@@ -160,10 +167,8 @@ def trial_action(request, course, action_id=None):
 def trial_action_delete(request, course, action_id):
     action = course.trial_actions.filter(pk=action_id).first()
     if action is None:
-        if not TrialAction.objects.filter(pk=action_id).exists():  # a double tap on the delete button
-            messages.info(request, _("Prøvehandlingen var allerede slettet."))
-            return redirect(_page_url(course, "proevehandlinger"))
-        raise Http404
+        message = _("Prøvehandlingen var allerede slettet.")
+        return _already_gone(request, TrialAction, action_id, message, _page_url(course, "proevehandlinger"))
     action.delete()
     messages.success(request, _("Prøvehandlingen »%(title)s« er slettet.") % {"title": action.title})
     return redirect(_page_url(course, "proevehandlinger"))
