@@ -252,11 +252,15 @@ MAIL_TEMPLATES = {
 
 
 def mail_body(request, course: Course, kind: str, participant: Participant | None = None, extra=None) -> str:
-    """The e-mail's text; `extra` is the thank-you's context when it is already at hand."""
+    """The e-mail's plain text; `extra` is the thank-you's context when it is already at hand.
+
+    The .txt templates render with autoescape off, so what they return holds participants' words
+    verbatim and must never reach a page unescaped: it comes back as a plain `str`, not the
+    `SafeString` render_to_string gives, so every HTML template escapes it like any other text."""
     context = _mail_context(request, course, participant)
     if kind == MailingKind.THANKS:
         context.update(extra if extra is not None else followup.thanks_context(course))
-    return render_to_string(MAIL_TEMPLATES[kind], context, request=request)
+    return str.__str__(render_to_string(MAIL_TEMPLATES[kind], context, request=request))
 
 
 def meeting_ics_text(request, course: Course) -> str:
