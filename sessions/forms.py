@@ -234,7 +234,7 @@ class TrialActionForm(NoCprFormMixin, forms.ModelForm):
     def __init__(self, *args, course, **kwargs):
         super().__init__(*args, **kwargs)
         decision = self.fields["decision"]
-        decision.queryset = course.decisions.order_by("kind", "created_at", "pk")
+        decision.queryset = course.decisions.shown().order_by("kind", "created_at", "pk")
         decision.empty_label = _("Ingen – en ny idé")
         decision.error_messages["invalid_choice"] = _("Vælg et punkt fra listen.")
         for name in self.Meta.widgets:

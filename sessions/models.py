@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat, Lower
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -762,10 +763,20 @@ class DecisionKind(models.TextChoices):
 
 
 class DecisionQuerySet(models.QuerySet):
+    def shown(self):
+        """Without the points sorted from a card that was hidden afterwards: hidden means hidden on every
+        page, PDF, export and e-mail, also when the card was sorted before it was hidden."""
+        hidden_card = (
+            Card.objects.filter(course=OuterRef("course"), hidden=True)
+            .annotate(source_key=Concat(Value("card:"), Cast("pk", models.CharField())))
+            .filter(source_key=OuterRef("source"))
+        )
+        return self.exclude(Exists(hidden_card))
+
     def grouped(self) -> dict[str, list["Decision"]]:
-        """Keep, develop, stop (in that order), each in the order the points were made."""
+        """Keep, develop, stop (in that order), each in the order the points were made; only those shown."""
         grouped: dict[str, list[Decision]] = {kind: [] for kind in DecisionKind.values}
-        for decision in self.order_by("created_at", "pk"):
+        for decision in self.shown().order_by("created_at", "pk"):
             grouped[decision.kind].append(decision)
         return grouped
 

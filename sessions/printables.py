@@ -114,7 +114,7 @@ def course_fingerprint(course: Course) -> str:
         _digest(course.photos.values_list("pk", "caption")),
         _digest(Surprise.objects.filter(group__course=course).values_list("pk", "group_id", "text")),
         _digest(MethodProposal.objects.filter(course=course).annotate(n=Count("dots")).values_list("pk", "text", "n")),
-        _digest(course.decisions.values_list("pk", "kind", "text")),
+        _digest(course.decisions.shown().values_list("pk", "kind", "text")),
         _digest(course.trial_actions.values_list("pk", "updated_at")),
     ]
     return hashlib.sha256("".join(parts).encode()).hexdigest()

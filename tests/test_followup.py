@@ -382,3 +382,32 @@ def test_the_summary_prints_the_sorted_insights_and_the_trial_actions(ended, lea
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(after.content)).pages).replace("\n", " ")
     for expected in ["Fastholde", "Udvikle", "Stoppe", "Papirblanketten <b>", "Hverdagsord", "Antal opkald pr. uge"]:
         assert expected in text
+
+
+# --- hidden means hidden everywhere ---------------------------------------------------------------------
+
+
+def test_a_card_hidden_after_it_was_sorted_reaches_no_page_pdf_export_or_e_mail(ended, facilitator, leader_client):
+    from sessions.meeting import card_moderate
+
+    cache.clear()
+    Participant.objects.filter(course=ended).update(email="a@example.dk")
+    secret = card(ended, "Lille skrift")
+    svc.decision_sort(course=ended, source=f"card:{secret.pk}", kind="stop")
+    svc.decision_sort(course=ended, source=f"card:{card(ended, 'Svære fagord').pk}", kind="develop")
+    assert "Lille skrift" in leader_client.get(url(ended)).content.decode()
+    card_moderate(course=ended, by=facilitator, card_id=secret.pk, action="hide")
+
+    page = leader_client.get(url(ended)).content.decode()
+    export = leader_client.get(url(ended, "export", "opfoelgning")).content.decode("utf-8-sig")
+    pdf = leader_client.get(url(ended, "printable", "opsamling"))
+    summary = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    leader_client.post(url(ended, "thanks_send"), {"client_key": str(uuid.uuid4())})
+    assert mail.outbox
+    for where, text in [("page", page), ("csv", export), ("pdf", summary), ("mail", mail.outbox[0].body)]:
+        assert "Lille skrift" not in text, where
+        assert "Svære fagord" in text, where
+
+    # Shown again, the point is back where the leader put it.
+    card_moderate(course=ended, by=facilitator, card_id=secret.pk, action="hide")
+    assert [d.text for d in ended.decisions.grouped()["stop"]] == ["Lille skrift"]

@@ -100,7 +100,7 @@ def decision_write(request, course):
 @require_POST
 @member_required
 def decision_edit(request, course, decision_id):
-    decision = course.decisions.filter(pk=decision_id).first()
+    decision = course.decisions.shown().filter(pk=decision_id).first()
     if decision is None:
         return _already_gone(
             request, Decision, decision_id, _("Punktet var allerede fjernet."), _page_url(course, "fus")
@@ -132,7 +132,7 @@ def trial_action(request, course, action_id=None):
     instance = get_object_or_404(course.trial_actions, pk=action_id) if action_id else None
     initial = {"client_key": uuid.uuid4()}
     if instance is None and request.GET.get("beslutning", "").isdigit():
-        initial["decision"] = course.decisions.filter(pk=int(request.GET["beslutning"])).first()
+        initial["decision"] = course.decisions.shown().filter(pk=int(request.GET["beslutning"])).first()
         if initial["decision"]:
             initial["title"] = initial["decision"].text[:160]
     form = TrialActionForm(
