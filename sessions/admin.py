@@ -263,3 +263,12 @@ class TrialActionAdmin(admin.ModelAdmin):
     list_filter = ["course__workplace"]
     search_fields = ["title", "action", "course__title"]
     raw_id_fields = ["course", "decision", "created_by"]
+
+
+@admin.register(models.RateCounter)
+class RateCounterAdmin(admin.ModelAdmin):
+    """Deleting an address's counter lifts its block before the window ends."""
+
+    list_display = ["key", "count", "window_start", "expires_at"]
+    search_fields = ["key"]
+    readonly_fields = ["key", "count", "window_start", "expires_at"]

@@ -836,3 +836,25 @@ class TrialAction(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# --- Issue 10: rate limits that hold under concurrency ---
+
+
+class RateCounter(models.Model):
+    """How often one key (say, wrong join codes from one address) was hit in one fixed window; counted
+    with an UPDATE in the database (sessions/ratelimit.py), so every server process shares the count."""
+
+    key = models.CharField(_("nøgle"), max_length=200)
+    window_start = models.DateTimeField(_("vinduet begynder"))
+    expires_at = models.DateTimeField(_("udløber"), db_index=True)
+    count = models.PositiveIntegerField(_("antal"), default=0)
+
+    class Meta:
+        ordering = ["-window_start", "key"]
+        verbose_name = _("tæller")
+        verbose_name_plural = _("tællere")
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="dialogue_ratecounter_window")]
+
+    def __str__(self):
+        return self.key
