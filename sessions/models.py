@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat, Lower
@@ -352,6 +353,33 @@ class Course(models.Model):
 
     def is_managed_by(self, user) -> bool:
         return self.workplace.memberships.filter(user=user, role=Role.FACILITATOR).exists()
+
+    def has_contributions(self) -> bool:
+        """Has anybody written anything in the course: a sheet (a draft too), a card, a surprise, a
+        proposal (kick-off or method)? They wrote it under the anonymity the course promised then."""
+        return (
+            self.participants.filter(sheets__isnull=False).exists()
+            or self.cards.exists()
+            or self.groups.filter(surprises__isnull=False).exists()
+            or self.method_proposals.exists()
+            or self.proposals.filter(participant__isnull=False).exists()
+        )
+
+    def clean(self):
+        """Anonymity may be switched on at any time (names disappear), but not off once anybody has written
+        something: their words would carry their names in sheets, exports and PDFs after the fact."""
+        super().clean()
+        if self.pk and not self.anonymous and self.has_contributions():
+            was_anonymous = Course.objects.filter(pk=self.pk, anonymous=True).exists()
+            if was_anonymous:
+                raise ValidationError(
+                    {
+                        "anonymous": _(
+                            "Forløbet kan ikke længere gøres navngivet: deltagerne har skrevet i tillid til, at de "
+                            "var anonyme."
+                        )
+                    }
+                )
 
     def agenda(self, phase: str | None = None) -> list["ScheduledItem"]:
         """The tool's agenda items with clock times from the meeting they belong to."""

@@ -185,3 +185,52 @@ def test_the_leader_course_page_hides_facilitator_links(leader_client, course):
     page = leader_client.get(f"/forloeb/{course.pk}/").content.decode()
     assert f"/forloeb/{course.pk}/forberedelse/" in page
     assert f"/forloeb/{course.pk}/opstart/" not in page
+
+
+def _sheet_of(course, name):
+    from interviews.models import ReflectionSheet, SheetStatus
+    from sessions.models import Participant
+
+    participant = Participant.objects.create(course=course, display_name=name)
+    return ReflectionSheet.objects.create(participant=participant, status=SheetStatus.SUBMITTED, answers={})
+
+
+def _edit(client, course, anonymous: bool):
+    data = {"title": course.title, "meeting_date": "2026-12-10", "meeting_time": "09:00"}
+    if anonymous:
+        data["anonymous"] = "on"
+    return client.post(f"/forloeb/{course.pk}/ret/", data)
+
+
+@pytest.mark.django_db
+def test_anonymity_cannot_be_switched_off_once_anybody_has_written(facilitator_client, course):
+    """Unticking it afterwards would name the authors of sheets written while it was anonymous."""
+    assert course.anonymous
+    _sheet_of(course, "Anne Skriver")
+    response = _edit(facilitator_client, course, anonymous=False)
+    assert response.status_code == 400
+    assert "deltagerne har skrevet i tillid til, at de var anonyme" in response.content.decode()
+    course.refresh_from_db()
+    assert course.anonymous
+    export = facilitator_client.get(f"/forloeb/{course.pk}/eksport/ark.csv").content.decode("utf-8-sig")
+    assert "Anne Skriver" not in export
+
+
+@pytest.mark.django_db
+def test_anonymity_can_be_switched_off_before_anything_is_written(facilitator_client, course):
+    _edit(facilitator_client, course, anonymous=False)
+    course.refresh_from_db()
+    assert not course.anonymous
+
+
+@pytest.mark.django_db
+def test_anonymity_switched_on_afterwards_hides_the_names_already_written(facilitator_client, course):
+    Course.objects.filter(pk=course.pk).update(anonymous=False)
+    _sheet_of(course, "Anne Skriver")
+    course.refresh_from_db()
+    url = f"/forloeb/{course.pk}/eksport/ark.csv"
+    assert "Anne Skriver" in facilitator_client.get(url).content.decode("utf-8-sig")
+    _edit(facilitator_client, course, anonymous=True)
+    course.refresh_from_db()
+    assert course.anonymous
+    assert "Anne Skriver" not in facilitator_client.get(url).content.decode("utf-8-sig")
