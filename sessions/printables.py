@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -377,8 +377,10 @@ CONTEXTS = {
 
 def document_sheets(course: Course, name: str, participant: Participant | None = None):
     if name == "m2-udfyldt":
+        # Only handed-in sheets leave the phone; the facilitator's own example is shown at the kick-off anyway.
         return (
             ReflectionSheet.objects.of_course(course)
+            .filter(Q(status=SheetStatus.SUBMITTED) | Q(is_example=True))
             .exclude(status=SheetStatus.DRAFT, answers={})
             .select_related("participant")
             .order_by("participant__joined_at", "created_at", "pk")

@@ -132,6 +132,17 @@ def test_m2_filled_holds_every_sheet(facilitator_client, with_sheets):
         assert f"Bookede tid nummer {index}" in text
 
 
+def test_m2_filled_leaves_drafts_on_the_phone(facilitator_client, with_sheets):
+    """A sheet saved with "Gem som kladde" is the participant's until handed in."""
+    draft = ReflectionSheet.objects.of_course(with_sheets).first()
+    draft.status = SheetStatus.DRAFT
+    draft.answers = {**draft.answers, "context": "Kun en kladde endnu"}
+    draft.save()
+    text, _pages = pdf_text(facilitator_client.get(pdf_url(with_sheets, "m2-udfyldt")).content)
+    assert "Kun en kladde endnu" not in text
+    assert "Bookede tid nummer 1" in text
+
+
 def test_m2_filled_names_nobody_in_an_anonymous_course(facilitator_client, with_sheets):
     text, _pages = pdf_text(facilitator_client.get(pdf_url(with_sheets, "m2-udfyldt")).content)
     assert "Deltager 0" not in text
