@@ -9,11 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from .models import Course, Photo
-
-pillow_heif.register_heif_opener()
 
 MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -34,6 +32,36 @@ def image_kind(head: bytes) -> str | None:
     return None
 
 
+class Truncated(Exception):
+    """The decoder asked for more bytes than the file holds: the upload was cut off."""
+
+
+class WholeFile(io.BytesIO):
+    """An upload held in memory that raises `Truncated` when read at its end.
+
+    Pillow ends decoding as soon as the image is complete, so a read that finds no bytes left means
+    the image data stops early. Pillow itself only refuses such a file while the process-wide
+    `ImageFile.LOAD_TRUNCATED_IMAGES` is off, and importing WeasyPrint turns it on for good (a JPEG
+    then gets a made-up end marker and grey pixels). This check reads no global and changes none,
+    so it holds in every thread whatever else runs in the process.
+    """
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        if not data and size != 0:
+            raise Truncated
+        return data
+
+    def read1(self, size: int | None = -1) -> bytes:
+        return self.read(size)
+
+    def readinto(self, buffer) -> int:
+        count = super().readinto(buffer)
+        if not count and len(buffer):
+            raise Truncated
+        return count
+
+
 @dataclass
 class CleanPhoto:
     image: bytes
@@ -42,13 +70,60 @@ class CleanPhoto:
     height: int
 
 
-def _jpeg(image: Image.Image, side: int) -> bytes:
+def _fitted(image: Image.Image, side: int) -> Image.Image:
     copy = image.copy()
     copy.thumbnail((side, side), Image.Resampling.LANCZOS)
+    return copy
+
+
+def _in_srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
+    """The pixels converted from the upload's colour profile to sRGB, so that the profile need not be kept."""
+    if not icc_profile:
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return image  # a profile that does not fit the pixels: they stay as they are, the profile goes all the same
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    """Only the pixels, in a new image: no EXIF, XMP, IPTC, comment, text chunk or colour profile of the upload."""
+    pixels = Image.new(image.mode, image.size)
+    pixels.paste(image)
     out = io.BytesIO()
-    # No exif= and no icc_profile=: the new file carries no metadata from the upload.
-    copy.save(out, "JPEG", quality=85, optimize=True)
+    pixels.save(out, "JPEG", quality=85, optimize=True)
     return out.getvalue()
+
+
+def _decoded(data: bytes, kind: str) -> Image.Image:
+    """The whole image decoded and turned upright.
+
+    Raises Truncated when the header is fine but the image data stops early; a file that runs out
+    inside its header shows nothing of a picture and is simply unreadable.
+    """
+    if kind == "HEIF":
+        # pillow_heif's own API, not its Pillow plugin: the plugin also hands out grey pixels for a
+        # cut-off file while LOAD_TRUNCATED_IMAGES is on; libheif itself refuses one.
+        heif = pillow_heif.open_heif(data, convert_hdr_to_8bit=True)
+        if heif.size[0] * heif.size[1] > MAX_PIXELS:
+            raise Image.DecompressionBombError(heif.size)
+        try:
+            return ImageOps.exif_transpose(heif.to_pillow())
+        except (ValueError, EOFError) as error:
+            if "end of file" in str(error).lower():
+                raise Truncated from None
+            raise
+    try:
+        opened = Image.open(WholeFile(data), formats=[kind])
+    except Truncated:
+        raise UnidentifiedImageError("The file ends inside its header") from None
+    with opened:
+        if opened.width * opened.height > MAX_PIXELS:
+            raise Image.DecompressionBombError(opened.size)
+        upright = ImageOps.exif_transpose(opened)  # decodes every pixel (a transposed image or a copy)
+        upright.load()
+        return upright
 
 
 def photo_clean(upload) -> CleanPhoto:
@@ -56,33 +131,37 @@ def photo_clean(upload) -> CleanPhoto:
     name = getattr(upload, "name", "") or _("filen")
     if upload.size > MAX_BYTES:
         raise ValidationError(_("%(name)s er større end 15 MB. Vælg et mindre billede.") % {"name": name})
-    head = upload.read(16)
     upload.seek(0)
-    kind = image_kind(head)
+    data = upload.read(MAX_BYTES + 1)
+    kind = image_kind(data[:16])
     if kind is None:
         raise ValidationError(_("%(name)s er ikke et billede i JPEG, PNG eller HEIC.") % {"name": name})
     too_big = _("%(name)s har for mange pixels (højst 40 megapixel). Tag billedet i lavere opløsning.") % {"name": name}
+    truncated = _("%(name)s er ikke hel: filen slutter, før billedet er færdigt. Upload billedet igen.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload, formats=[kind]) as opened:
-                if opened.width * opened.height > MAX_PIXELS:
-                    raise ValidationError(too_big)
-                upright = ImageOps.exif_transpose(opened)
-                upright.load()
+            upright = _decoded(data, kind)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(too_big) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        raise ValidationError(_("%(name)s kan ikke læses som billede. Er filen hel?") % {"name": name}) from None
-    if upright.mode not in ("RGB", "L"):
-        background = Image.new("RGB", upright.size, "white")
-        rgba = upright.convert("RGBA")
+    except Truncated:
+        raise ValidationError(truncated % {"name": name}) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, RuntimeError):
+        raise ValidationError(
+            _("%(name)s kan ikke læses som billede: indholdet er ikke et gyldigt JPEG-, PNG- eller HEIC-billede.")
+            % {"name": name}
+        ) from None
+    icc_profile = upright.info.get("icc_profile")
+    stored = _fitted(upright, STORED_SIDE)
+    if stored.mode not in ("RGB", "L", "CMYK"):
+        background = Image.new("RGB", stored.size, "white")
+        rgba = stored.convert("RGBA")
         background.paste(rgba, mask=rgba.getchannel("A"))
-        upright = background
-    stored = _jpeg(upright, STORED_SIDE)
-    with Image.open(io.BytesIO(stored)) as check:
-        width, height = check.size
-    return CleanPhoto(stored, _jpeg(upright, THUMBNAIL_SIDE), width, height)
+        stored = background
+    stored = _in_srgb(stored, icc_profile)
+    if stored.mode not in ("RGB", "L"):
+        stored = stored.convert("RGB")
+    return CleanPhoto(_jpeg(stored), _jpeg(_fitted(stored, THUMBNAIL_SIDE)), stored.width, stored.height)
 
 
 def photos_add(*, course: Course, uploads: list, user) -> tuple[list[Photo], list[str]]:

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageCms, ImageFile, PngImagePlugin
 from pypdf import PdfReader
 
 from sessions.models import Photo
@@ -228,3 +228,143 @@ def test_course_page_queries_do_not_grow_with_photos(facilitator_client, course,
     with django_assert_max_num_queries(20):
         page = facilitator_client.get(reverse("dialogue:course", args=[course.pk]))
     assert page.content.decode().count('class="photo-grid"') == 1
+
+
+# Integrity and metadata: WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process when it is
+# imported (borgerblik.pdf imports it), so these run with the flag set as well as unset.
+
+COMMENT = "Hemmelig kommentar fra kameraet"
+
+
+def detailed_image(size=(240, 160)) -> Image.Image:
+    """Enough detail that the compressed file is long, so cutting it off loses real image data."""
+    return Image.effect_mandelbrot(size, (-2.0, -1.5, 1.0, 1.5), 100).convert("RGB")
+
+
+def encoded(fmt: str, **options) -> bytes:
+    out = io.BytesIO()
+    detailed_image().save(out, fmt, **options)
+    return out.getvalue()
+
+
+def jpeg_segments(data: bytes) -> list[int]:
+    """The markers of a JPEG's header segments, up to the start of the image data."""
+    assert data[:2] == b"\xff\xd8"
+    markers, pos = [], 2
+    while pos < len(data):
+        assert data[pos] == 0xFF
+        marker = data[pos + 1]
+        markers.append(marker)
+        if marker == 0xDA:  # start of scan: the compressed pixels follow
+            break
+        pos += 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
+    return markers
+
+
+def stored_files(photo) -> list[bytes]:
+    files = []
+    for field in (photo.image, photo.thumbnail):
+        with field.open("rb") as handle:
+            files.append(handle.read())
+    return files
+
+
+@pytest.fixture(params=[True, False], ids=["pillow-loads-truncated", "pillow-strict"])
+def truncated_flag(request, monkeypatch):
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", request.param)
+    return request.param
+
+
+@pytest.mark.parametrize("fmt,name", [("JPEG", "wall.jpg"), ("PNG", "wall.png"), ("HEIF", "wall.heic")])
+@pytest.mark.parametrize("keep", [0.5, 0.9])
+def test_a_truncated_image_is_refused_whatever_the_flag(facilitator_client, course, truncated_flag, fmt, name, keep):
+    whole = encoded(fmt)
+    response = post(facilitator_client, course, SimpleUploadedFile(name, whole[: int(len(whole) * keep)]))
+    assert course.photos.count() == 0
+    assert f"{name} er ikke hel: filen slutter, før billedet er færdigt." in response.content.decode()
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is truncated_flag  # the check did not change the global
+
+
+def test_a_jpeg_missing_only_its_end_marker_is_refused(facilitator_client, course, truncated_flag):
+    whole = encoded("JPEG")
+    assert whole.endswith(b"\xff\xd9")
+    response = post(facilitator_client, course, SimpleUploadedFile("wall.jpg", whole[:-2]))
+    assert course.photos.count() == 0
+    assert "wall.jpg er ikke hel" in response.content.decode()
+
+
+def test_a_truncated_jpeg_is_refused_after_a_pdf_was_rendered(facilitator_client, course):
+    """The real order of events: a PDF rendered in the same process, then an upload (flag left as WeasyPrint set it)."""
+    assert facilitator_client.get(reverse("dialogue:printable", args=[course.pk, "m1"])).status_code == 200
+    whole = encoded("JPEG")
+    response = post(
+        facilitator_client,
+        course,
+        SimpleUploadedFile("first.png", png_bytes(), "image/png"),
+        SimpleUploadedFile("cut.jpg", whole[: len(whole) // 2], "image/jpeg"),
+    )
+    page = response.content.decode()
+    assert course.photos.count() == 1  # the good file of the same upload is kept
+    assert "1 foto er gemt." in page
+    assert "cut.jpg er ikke hel" in page
+
+
+def test_the_whole_file_is_still_accepted_with_trailing_bytes(facilitator_client, course, truncated_flag):
+    post(facilitator_client, course, SimpleUploadedFile("wall.jpg", encoded("JPEG") + b"\0" * 64))
+    assert course.photos.count() == 1
+
+
+def test_a_fake_jpeg_is_refused_with_its_own_message(facilitator_client, course, truncated_flag):
+    fake = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40
+    response = post(facilitator_client, course, SimpleUploadedFile("fake.jpg", fake, "image/jpeg"))
+    assert course.photos.count() == 0
+    assert "fake.jpg kan ikke læses som billede: indholdet er ikke et gyldigt JPEG-, PNG- eller HEIC-billede." in (
+        response.content.decode()
+    )
+
+
+def test_a_jpeg_comment_xmp_and_colour_profile_are_not_stored(facilitator_client, course):
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description Artist="Hemmelig fotograf"/></x:xmpmeta>'
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    upload = encoded("JPEG", comment=COMMENT.encode(), xmp=xmp, icc_profile=profile)
+    with Image.open(io.BytesIO(upload)) as original:
+        assert original.info["comment"] == COMMENT.encode() and "xmp" in original.info
+    post(facilitator_client, course, SimpleUploadedFile("wall.jpg", upload, "image/jpeg"))
+    photo = Photo.objects.get(course=course)
+    for data in stored_files(photo):
+        with Image.open(io.BytesIO(data)) as stored:
+            assert not {"comment", "xmp", "exif", "icc_profile", "photoshop"} & set(stored.info)
+        assert COMMENT.encode() not in data and b"Hemmelig fotograf" not in data
+        # Only the JFIF header, tables and frame: no COM (0xFE) and no APP1–APP15 segment.
+        assert set(jpeg_segments(data)) <= {0xE0, 0xDB, 0xC0, 0xC2, 0xC4, 0xDD, 0xDA}
+
+
+def test_png_text_chunks_are_not_stored(facilitator_client, course):
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Hemmelig fotograf")
+    info.add_text("comment", COMMENT)  # would become the JPEG's comment if the info were carried over
+    info.add_text("Description", "Tekst i zTXt", zip=True)
+    info.add_itxt("XML:com.adobe.xmp", "<x:xmpmeta>Hemmelig XMP</x:xmpmeta>")
+    upload = encoded("PNG", pnginfo=info)
+    with Image.open(io.BytesIO(upload)) as original:
+        assert original.info["comment"] == COMMENT
+    post(facilitator_client, course, SimpleUploadedFile("wall.png", upload, "image/png"))
+    photo = Photo.objects.get(course=course)
+    for data in stored_files(photo):
+        with Image.open(io.BytesIO(data)) as stored:
+            assert not {"comment", "Author", "Description", "XML:com.adobe.xmp", "xmp"} & set(stored.info)
+        for secret in (b"Hemmelig", COMMENT.encode(), b"Author", b"xmpmeta"):
+            assert secret not in data
+        assert set(jpeg_segments(data)) <= {0xE0, 0xDB, 0xC0, 0xC2, 0xC4, 0xDD, 0xDA}
+
+
+def test_a_heic_keeps_no_metadata(facilitator_client, course):
+    exif = Image.Exif()
+    exif.get_ifd(GPS_IFD).update({1: "N", 2: (55.0, 40.0, 30.0)})
+    upload = encoded("HEIF", exif=exif, xmp=b"<x:xmpmeta>Hemmelig XMP</x:xmpmeta>")
+    post(facilitator_client, course, SimpleUploadedFile("IMG_0002.HEIC", upload, "image/heic"))
+    photo = Photo.objects.get(course=course)
+    for data in stored_files(photo):
+        with Image.open(io.BytesIO(data)) as stored:
+            assert not {"comment", "xmp", "exif", "icc_profile"} & set(stored.info)
+        assert b"Hemmelig" not in data and b"Exif" not in data
