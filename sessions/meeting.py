@@ -624,17 +624,31 @@ def proposal_post(*, course: Course, text: str, client_key, participant=None, by
     return proposal
 
 
-def dot_place(*, participant: Participant, proposal_id: int) -> Dot:
-    """Put one of the participant's three dots on a proposal."""
+def _dot_once(proposal: MethodProposal, participant: Participant | None, client_key) -> Dot:
+    """The dot this form's key placed on the proposal, placing it if it is not there yet."""
+    key = _key(client_key)
+    try:
+        with transaction.atomic():
+            return Dot.objects.create(participant=participant, proposal=proposal, client_key=key)
+    except IntegrityError:  # the same tap sent twice at once
+        return Dot.objects.get(proposal=proposal, client_key=key)
+
+
+def dot_place(*, participant: Participant, proposal_id: int, client_key) -> Dot:
+    """Put one of the participant's three dots on a proposal; the same tap sent twice places one dot."""
     _open_for_phones(participant.course_id)
+    key = _key(client_key)
     with transaction.atomic():
         Participant.objects.select_for_update().filter(pk=participant.pk).first()
         proposal = MethodProposal.objects.filter(course_id=participant.course_id, pk=proposal_id).first()
         if proposal is None:
             raise ValidationError(_("Forslaget findes ikke."))
+        placed = Dot.objects.filter(proposal=proposal, participant=participant, client_key=key).first()
+        if placed is not None:
+            return placed
         if Dot.objects.filter(participant=participant).count() >= DOTS_PER_PARTICIPANT:
             raise ValidationError(_("Du har brugt dine tre prikker. Fjern en prik for at flytte den."))
-        return Dot.objects.create(participant=participant, proposal=proposal)
+        return _dot_once(proposal, participant, key)
 
 
 def dot_remove(*, participant: Participant, proposal_id: int) -> None:
@@ -645,8 +659,9 @@ def dot_remove(*, participant: Participant, proposal_id: int) -> None:
     dot.delete()
 
 
-def dot_on_behalf(*, course: Course, by, proposal_id: int | None, remove: bool = False) -> None:
-    """The facilitator places (or takes back) a dot for someone without a phone; no limit of three."""
+def dot_on_behalf(*, course: Course, by, proposal_id: int | None, remove: bool = False, client_key=None) -> None:
+    """The facilitator places (or takes back) a dot for someone without a phone; no limit of three, but
+    the same click sent twice places one dot."""
     _managed(course, by)
     if _has_ended(course.pk):
         raise ValidationError(ENDED)  # the ranking the leader gets stays as the meeting left it
@@ -654,7 +669,7 @@ def dot_on_behalf(*, course: Course, by, proposal_id: int | None, remove: bool =
     if proposal is None:
         raise ValidationError(_("Forslaget findes ikke."))
     if not remove:
-        Dot.objects.create(proposal=proposal, participant=None)
+        _dot_once(proposal, None, client_key)
         return
     dot = Dot.objects.filter(proposal=proposal, participant__isnull=True).order_by("-pk").first()
     if dot is None:

@@ -770,12 +770,16 @@ class Dot(models.Model):
 
     proposal = models.ForeignKey(MethodProposal, models.CASCADE, related_name="dots")
     participant = models.ForeignKey(Participant, models.CASCADE, null=True, blank=True, related_name="dots")
+    # Sent by the form that placed it: the same tap sent twice stores one dot. Empty on dots placed before
+    # forms carried a key.
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("sat"), auto_now_add=True)
 
     class Meta:
         ordering = ["proposal", "pk"]
         verbose_name = _("prik")
         verbose_name_plural = _("prikker")
+        constraints = [models.UniqueConstraint(fields=["proposal", "client_key"], name="dialogue_dot_once")]
 
     def __str__(self):
         return f"{self.participant or _('uden telefon')} → {self.proposal}"

@@ -291,15 +291,42 @@ def test_proposals_and_three_dots(course, facilitator, add_participants):
     panel, smiley = MethodProposal.objects.order_by("pk")
     dot_url = reverse("dialogue:meeting_dot", args=[course.pk])
     for proposal in (panel, panel, smiley):
-        assert phone.post(dot_url, {"proposal": proposal.pk}).status_code == 302
-    response = phone.post(dot_url, {"proposal": smiley.pk}, HTTP_HX_REQUEST="true")
+        assert phone.post(dot_url, {"proposal": proposal.pk, "client_key": str(uuid.uuid4())}).status_code == 302
+    response = phone.post(dot_url, {"proposal": smiley.pk, "client_key": str(uuid.uuid4())}, HTTP_HX_REQUEST="true")
     assert response.status_code == 400 and "tre prikker" in response.content.decode()
     assert Dot.objects.filter(participant=a).count() == 3
     phone.post(dot_url, {"proposal": panel.pk, "remove": "1"})
-    svc.dot_place(participant=b, proposal_id=smiley.pk)
+    svc.dot_place(participant=b, proposal_id=smiley.pk, client_key=uuid.uuid4())
     ranked = list(svc.ranked_proposals(course))
     assert [(p.text, p.dot_count) for p in ranked] == [("Smiley-standere", 2), ("Et borgerpanel", 1)]
     assert "Fokusgrupper" in phone.get(reverse("dialogue:meeting_phone", args=[course.pk])).content.decode()
+
+
+def test_a_dot_tapped_twice_is_one_dot(course, facilitator, facilitator_client, add_participants):
+    """The same POST twice (a double tap, or a retry after a lost answer) places one dot; a new tap another."""
+    (a,) = add_participants(1)
+    go_to(course, facilitator, "methods")
+    panel = svc.proposal_post(course=course, by=facilitator, text="Et borgerpanel", client_key=uuid.uuid4())
+    phone = as_phone(Client(), a)
+    dot_url = reverse("dialogue:meeting_dot", args=[course.pk])
+    tap = {"proposal": panel.pk, "client_key": str(uuid.uuid4())}
+    assert phone.post(dot_url, tap).status_code == 302
+    assert phone.post(dot_url, tap).status_code == 302
+    assert Dot.objects.filter(participant=a).count() == 1
+    assert phone.post(dot_url, {**tap, "client_key": str(uuid.uuid4())}).status_code == 302
+    assert Dot.objects.filter(participant=a).count() == 2
+    # The phone's dot form carries a key of its own.
+    page = phone.get(reverse("dialogue:meeting_phone", args=[course.pk])).content.decode()
+    assert 'name="client_key"' in page.split('name="proposal"', 1)[1].split("</form>", 1)[0]
+    # The same for a dot placed on someone's behalf.
+    key = str(uuid.uuid4())
+    control(facilitator_client, course, f"dot_add:{panel.pk}", client_key=key)
+    control(facilitator_client, course, f"dot_add:{panel.pk}", client_key=key)
+    assert Dot.objects.filter(participant__isnull=True).count() == 1
+    # Without a key (a form from before keys, or tampered with), nothing is stored and the phone is told.
+    response = phone.post(dot_url, {"proposal": panel.pk, "client_key": "x"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400 and "Genindlæs siden" in response.content.decode()
+    assert Dot.objects.count() == 3
 
 
 def test_the_facilitator_writes_down_a_groups_surprise(
@@ -345,9 +372,9 @@ def test_the_facilitator_places_dots_for_people_without_a_phone(
     panel = svc.proposal_post(course=course, by=facilitator, text="Et borgerpanel", client_key=uuid.uuid4())
     signature = svc.meeting_signature(course.pk)
     for _ in range(4):  # no limit of three: the dots of several people without a phone
-        assert control(facilitator_client, course, f"dot_add:{panel.pk}").status_code == 302
+        assert control(facilitator_client, course, f"dot_add:{panel.pk}", client_key=str(uuid.uuid4())).status_code == 302
     assert svc.meeting_signature(course.pk) != signature  # the screens pick it up
-    svc.dot_place(participant=a, proposal_id=smiley.pk)
+    svc.dot_place(participant=a, proposal_id=smiley.pk, client_key=uuid.uuid4())
     control(facilitator_client, course, f"dot_take:{panel.pk}")
     ranked = list(svc.ranked_proposals(course))
     assert [(p.text, p.dot_count, p.on_behalf) for p in ranked] == [("Et borgerpanel", 3, 3), ("Smiley-standere", 1, 0)]
@@ -358,12 +385,12 @@ def test_the_facilitator_places_dots_for_people_without_a_phone(
     # Nothing to take back on the smiley proposal; a proposal of another course; a leader.
     response = control(facilitator_client, course, f"dot_take:{smiley.pk}")
     assert response.status_code == 400 and "ingen prik sat for en uden telefon" in response.content.decode()
-    assert control(facilitator_client, course, "dot_add:999999").status_code == 400
-    assert control(leader_client, course, f"dot_add:{panel.pk}").status_code == 403
+    assert control(facilitator_client, course, "dot_add:999999", client_key=str(uuid.uuid4())).status_code == 400
+    assert control(leader_client, course, f"dot_add:{panel.pk}", client_key=str(uuid.uuid4())).status_code == 403
     assert Dot.objects.filter(participant__isnull=True).count() == 3
     # After the end the ranking stays as the meeting left it.
     svc.meeting_end(course=course, by=facilitator)
-    assert control(facilitator_client, course, f"dot_add:{panel.pk}").status_code == 400
+    assert control(facilitator_client, course, f"dot_add:{panel.pk}", client_key=str(uuid.uuid4())).status_code == 400
     assert "+1 prik" not in facilitator_client.get(reverse("dialogue:meeting", args=[course.pk])).content.decode()
     assert Dot.objects.filter(participant__isnull=True).count() == 3
 
@@ -519,15 +546,15 @@ def test_what_phones_write_reaches_the_screens_without_writing_the_shared_meetin
     version = go_to(course, facilitator, "methods").version
     proposal = svc.proposal_post(course=course, participant=a, text="Et borgerpanel", client_key=uuid.uuid4())
     before = svc.meeting_signature(course.pk)
-    svc.dot_place(participant=b, proposal_id=proposal.pk)
+    svc.dot_place(participant=b, proposal_id=proposal.pk, client_key=uuid.uuid4())
     placed = svc.meeting_signature(course.pk)
     svc.dot_remove(participant=b, proposal_id=proposal.pk)
     assert before != placed != svc.meeting_signature(course.pk) == before
-    svc.dot_place(participant=b, proposal_id=proposal.pk)
-    svc.dot_place(participant=b, proposal_id=proposal.pk)
+    svc.dot_place(participant=b, proposal_id=proposal.pk, client_key=uuid.uuid4())
+    svc.dot_place(participant=b, proposal_id=proposal.pk, client_key=uuid.uuid4())
     two = svc.meeting_signature(course.pk)
     svc.dot_remove(participant=b, proposal_id=proposal.pk)
-    svc.dot_place(participant=a, proposal_id=proposal.pk)  # one moved between two polls
+    svc.dot_place(participant=a, proposal_id=proposal.pk, client_key=uuid.uuid4())  # one moved between two polls
     assert svc.meeting_signature(course.pk) != two
     assert Meeting.objects.get(course=course).version == version
 

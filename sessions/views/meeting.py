@@ -181,7 +181,9 @@ CONTROLS = {
     "surprise_add": lambda c, u, p: svc.surprise_on_behalf(
         course=c, by=u, group_id=_int(p.get("group")), text=p.get("text", ""), client_key=p.get("client_key")
     ),
-    "dot_add": lambda c, u, p: svc.dot_on_behalf(course=c, by=u, proposal_id=_int(p.get("card"))),
+    "dot_add": lambda c, u, p: svc.dot_on_behalf(
+        course=c, by=u, proposal_id=_int(p.get("card")), client_key=p.get("client_key")
+    ),
     "dot_take": lambda c, u, p: svc.dot_on_behalf(course=c, by=u, proposal_id=_int(p.get("card")), remove=True),
 }
 
@@ -408,6 +410,6 @@ def phone_dot(request, participant):
         if request.POST.get("remove"):
             svc.dot_remove(participant=participant, proposal_id=proposal_id)
         else:
-            svc.dot_place(participant=participant, proposal_id=proposal_id)
+            svc.dot_place(participant=participant, proposal_id=proposal_id, client_key=request.POST.get("client_key"))
 
     return _phone_post(request, participant, write, _("Din prik er gemt."))
