@@ -9,7 +9,7 @@ is refused, so user text can never make the renderer read the disk or the networ
 import hashlib
 import mimetypes
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -127,15 +127,29 @@ def print_key(key_parts: list[str], fingerprint: str) -> str:
     return hashlib.sha256("|".join([RENDER_VERSION, today, *key_parts, fingerprint]).encode()).hexdigest()
 
 
-def cached_pdf(key: str, render: Callable[[], bytes]) -> tuple[bytes, bool]:
-    """The PDF stored under this key in the shared cache, rendering it when missing.
+def cached_pdf(
+    slot: str, key: str, render: Callable[[], bytes], *, still_wanted: Callable[[], bool] | None = None
+) -> tuple[bytes, bool]:
+    """The PDF in this slot of the shared cache if it was rendered for this key, else a new rendering.
 
-    Returns (pdf, came_from_cache). Keys include a fingerprint of the data printed, so a
-    stale document is never served; an old entry simply expires.
+    Returns (pdf, came_from_cache). A slot names one document (say, one course's summary in Danish)
+    and holds only its latest rendering together with the key it was rendered for; the key includes
+    a fingerprint of the data printed, so a stale document is never served. Since slots can be named
+    again from the data they belong to, whoever deletes the data can delete its documents
+    (`forget_pdfs`); a key made from a fingerprint could never be found again and would stay until
+    it expired. `still_wanted` is asked after a new rendering is stored: when the data was deleted
+    while it was being rendered, the rendering is taken out of the cache again.
     """
-    pdf = cache.get(f"print:{key}")
-    if pdf is not None:
-        return pdf, True
+    entry = cache.get(f"print:{slot}")
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == key:
+        return entry[1], True
     pdf = render()
-    cache.set(f"print:{key}", pdf, CACHE_SECONDS)
+    cache.set(f"print:{slot}", (key, pdf), CACHE_SECONDS)
+    if still_wanted is not None and not still_wanted():
+        cache.delete(f"print:{slot}")
     return pdf, False
+
+
+def forget_pdfs(slots: Iterable[str]) -> None:
+    """Delete these slots' documents from the cache (the data they print is being deleted)."""
+    cache.delete_many([f"print:{slot}" for slot in slots])

@@ -9,4 +9,4 @@ class SessionsConfig(AppConfig):
     verbose_name = _("Dialogforløb")
 
     def ready(self):
-        from . import signals  # noqa: F401  (registers the receiver that deletes a photo's files)
+        from . import signals  # noqa: F401  (registers the receivers: photo files, cached documents)

@@ -7,14 +7,16 @@ from the shared cache instead of being rendered again.
 
 import hashlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from borgerblik.pdf import cached_pdf, print_key, render_pdf
+from borgerblik.pdf import cached_pdf, forget_pdfs, print_key, render_pdf
 from interviews.models import ReflectionSheet, SheetStatus
 
 from .models import (
@@ -396,6 +398,27 @@ def document_key(course: Course, document: Document, language: str, participant:
     return print_key(parts, course_fingerprint(course))
 
 
+def document_slot(course_id: int, name: str, language: str, participant_id: int | None = None) -> str:
+    """Where a document waits in the shared cache: one slot per course, document, language and participant."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        language = "other"  # whatever it was rendered for, it is checked against its key before it is served
+    return f"course:{course_id}:{name}:{language}:{participant_id or ''}"
+
+
+def course_document_slots(course_id: int, participant_ids: Iterable[int] = ()) -> list[str]:
+    """Every slot the course's documents can be in, with the own sheets of these participants."""
+    languages = [code for code, _name in settings.LANGUAGES] + ["other"]
+    slots = [document_slot(course_id, name, language) for name in DOCUMENTS for language in languages]
+    for participant_id in participant_ids:
+        slots += [document_slot(course_id, OWN_SHEETS.name, language, participant_id) for language in languages]
+    return slots
+
+
+def forget_course_documents(course_id: int, participant_ids: Iterable[int] = ()) -> None:
+    """Delete the course's cached documents (and these participants' own sheets): they print data now deleted."""
+    forget_pdfs(course_document_slots(course_id, participant_ids))
+
+
 def document_pdf(
     course: Course, document: Document, language: str, participant: Participant | None = None, key: str = ""
 ) -> tuple[bytes, bool]:
@@ -410,4 +433,15 @@ def document_pdf(
             document.template, context, title=title, language=language, photo_opener=photo_opener_for(full)
         )
 
-    return cached_pdf(key or document_key(course, document, language, participant), render)
+    def still_wanted() -> bool:
+        # A course or participant deleted while this rendered has had its cache cleared already.
+        if participant is not None:
+            return Participant.objects.filter(pk=participant.pk).exists()
+        return Course.objects.filter(pk=course.pk).exists()
+
+    return cached_pdf(
+        document_slot(course.pk, document.name, language, participant.pk if participant else None),
+        key or document_key(course, document, language, participant),
+        render,
+        still_wanted=still_wanted,
+    )

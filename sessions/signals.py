@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from .models import Photo
+from .models import Course, Participant, Photo
 
 
 @receiver(post_delete, sender=Photo, dispatch_uid="borgerblik-photo-files")
@@ -12,3 +12,32 @@ def photo_files_removed(sender, instance: Photo, **kwargs) -> None:
     """Delete a photo's files once its row is gone for good, also when a course is deleted or purged."""
     image, thumbnail = instance.image, instance.thumbnail
     transaction.on_commit(lambda: (image.delete(save=False), thumbnail.delete(save=False)))
+
+
+def forget_documents_after_commit(course_id: int, participant_ids: tuple[int, ...] = ()) -> None:
+    """Delete the course's cached PDFs once the deletion is committed (until then they may be printed again)."""
+
+    def forget() -> None:
+        from .printables import forget_course_documents  # imports WeasyPrint: only once something is deleted
+
+        forget_course_documents(course_id, participant_ids)
+
+    transaction.on_commit(forget)
+
+
+@receiver(post_delete, sender=Course, dispatch_uid="borgerblik-course-documents")
+def course_documents_removed(sender, instance: Course, **kwargs) -> None:
+    """A deleted course (purged, in the admin or otherwise) takes its cached documents along."""
+    forget_documents_after_commit(instance.pk)
+
+
+@receiver(post_delete, sender=Participant, dispatch_uid="borgerblik-participant-documents")
+def participant_documents_removed(sender, instance: Participant, **kwargs) -> None:
+    """A deleted participant's own sheets, and the course's documents that may print their name or sheets."""
+    forget_documents_after_commit(instance.course_id, (instance.pk,))
+
+
+@receiver(post_delete, sender=Photo, dispatch_uid="borgerblik-photo-documents")
+def photo_documents_removed(sender, instance: Photo, **kwargs) -> None:
+    """The course's documents that may print a deleted photo."""
+    forget_documents_after_commit(instance.course_id)

@@ -2,11 +2,19 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from sessions.models import Card, Course, CoursePhase, Participant, Photo, Zone
+from sessions.photos import photo_delete
+from sessions.printables import DOCUMENTS, OWN_SHEETS, document_pdf
+from sessions.services import course_create
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +70,111 @@ def test_dry_run_deletes_nothing(course, capsys):
     call_command("purge_courses", dry_run=True, days=30)
     assert Course.objects.filter(pk=course.pk).exists()
     assert "Would delete" in capsys.readouterr().out
+
+
+# Cached documents: a course's PDFs (names, sheets, photos) leave the shared cache with the course.
+
+
+@pytest.fixture
+def empty_cache():
+    cache.clear()
+
+
+def cache_rows() -> set[str]:
+    """The keys in the cache table itself: what is physically there, reachable or not."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM borgerblik_cache")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def print_all(client, course, participant) -> None:
+    """Every document of the course, the summary in English too, and a participant's own sheets."""
+    for name in DOCUMENTS:
+        assert client.get(reverse("dialogue:printable", args=[course.pk, name])).status_code == 200
+    client.cookies["django_language"] = "en"
+    assert client.get(reverse("dialogue:printable", args=[course.pk, "opsamling"])).status_code == 200
+    del client.cookies["django_language"]
+    document_pdf(course, OWN_SHEETS, "da", participant)
+
+
+@pytest.fixture
+def two_courses(course, workplace, tool, facilitator, empty_cache):
+    """`course` with everything printed and cached, and another course of the workplace with its summary cached."""
+    other = course_create(workplace=workplace, tool=tool, title="Andet forløb", created_by=facilitator)
+    client = Client()
+    client.force_login(facilitator)
+    client.get(reverse("dialogue:printable", args=[other.pk, "opsamling"]))
+    client.get(reverse("dialogue:printable", args=[other.pk, "kort"]))
+    others_rows = cache_rows()
+    assert len(others_rows) == 2
+    participant = Participant.objects.create(course=course, display_name="Karen Navnesen")
+    Card.objects.create(course=course, author=participant, zone=Zone.POSITIVE, text="Hurtigt")
+    print_all(client, course, participant)
+    assert len(cache_rows() - others_rows) >= len(DOCUMENTS) + 2
+    return course, other, client, others_rows
+
+
+def assert_only_the_other_course_is_cached(other, client, others_rows):
+    assert cache_rows() == others_rows
+    for name in ("opsamling", "kort"):
+        assert client.get(reverse("dialogue:printable", args=[other.pk, name]))["X-Print-Cache"] == "hit"
+
+
+def test_purging_deletes_the_course_cached_documents(two_courses, settings, django_capture_on_commit_callbacks):
+    course, other, client, others_rows = two_courses
+    settings.BORGERBLIK_RETENTION_DAYS = 30
+    close(course, days_ago=31)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_courses")
+    assert not Course.objects.filter(pk=course.pk).exists()
+    assert_only_the_other_course_is_cached(other, client, others_rows)
+
+
+def test_deleting_a_course_in_the_admin_deletes_its_cached_documents(two_courses, django_capture_on_commit_callbacks):
+    course, other, client, others_rows = two_courses
+    admin = Client()
+    admin.force_login(get_user_model().objects.create_superuser("admin", "admin@example.dk", "x"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(reverse("admin:dialogue_course_delete", args=[course.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Course.objects.filter(pk=course.pk).exists()
+    assert_only_the_other_course_is_cached(other, client, others_rows)
+
+
+def test_deleting_a_participant_deletes_the_documents_that_may_print_them(
+    two_courses, django_capture_on_commit_callbacks
+):
+    course, other, client, others_rows = two_courses
+    with django_capture_on_commit_callbacks(execute=True):
+        course.participants.get().delete()
+    assert_only_the_other_course_is_cached(other, client, others_rows)
+
+
+def test_deleting_a_photo_deletes_the_documents_that_print_it(
+    two_courses, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    course, other, client, others_rows = two_courses
+    settings.MEDIA_ROOT = tmp_path
+    photo = Photo(course=course, width=1, height=1)
+    photo.image.save("wall.jpg", ContentFile(b"jpeg"), save=False)
+    photo.thumbnail.save("wall-small.jpg", ContentFile(b"jpeg"), save=False)
+    photo.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        photo_delete(photo=photo)
+    assert {key for key in cache_rows() - others_rows if "mine-ark" not in key} == set()
+
+
+def test_a_document_rendered_while_its_course_is_deleted_is_not_kept(
+    course, empty_cache, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A render takes a while: the course may be deleted (and its cache cleared) before the PDF is stored."""
+
+    def render_and_meanwhile_delete(*args, **kwargs):
+        Course.objects.filter(pk=course.pk).delete()
+        return b"%PDF-1.7 rendered from data that is gone now"
+
+    monkeypatch.setattr("sessions.printables.render_pdf", render_and_meanwhile_delete)
+    with django_capture_on_commit_callbacks(execute=False):  # only the check after storing can help here
+        pdf, cached = document_pdf(course, DOCUMENTS["opsamling"], "da")
+    assert pdf.startswith(b"%PDF") and not cached
+    assert cache_rows() == set()
