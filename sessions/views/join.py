@@ -1,8 +1,6 @@
 """Joining a course from a phone, and the phone's "what to do now" page (participant_home)."""
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db.models import Count, Q
@@ -16,7 +14,7 @@ from django.views.decorators.http import condition, require_GET, require_http_me
 
 from interviews.models import SheetStatus
 
-from .. import services
+from .. import ratelimit, services
 from ..decorators import participant_from_request, participant_remember, participant_required
 from ..forms import JoinCodeForm, JoinForm, ProposalForm, VoteForm, normalise_join_code
 from ..models import Course, CoursePhase, Participant
@@ -25,30 +23,18 @@ WRONG_CODES_ALLOWED = 10
 WRONG_CODES_WINDOW = 10 * 60
 
 
-def _client_address(request) -> str:
-    # Behind the reverse proxy (DJANGO_BEHIND_PROXY) the phone's address is the one the proxy appended last.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _wrong_codes_key(request) -> str:
-    return f"join:wrong:{_client_address(request)}"
+    return f"join:wrong:{ratelimit.client_address(request)}"
 
 
 def too_many_wrong_codes(request) -> bool:
-    return (cache.get(_wrong_codes_key(request)) or 0) >= WRONG_CODES_ALLOWED
+    return ratelimit.count(_wrong_codes_key(request), window=WRONG_CODES_WINDOW) >= WRONG_CODES_ALLOWED
 
 
-def count_wrong_code(request) -> None:
-    # The cache is the database, so every server process counts into the same row.
-    key = _wrong_codes_key(request)
-    if not cache.add(key, 1, WRONG_CODES_WINDOW):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, WRONG_CODES_WINDOW)
+def count_wrong_code(request) -> bool:
+    """Count a wrong code from this address; False once it is over the limit of the current ten minutes.
+    Counting and checking are one step in the database, so codes sent at once cannot all slip through."""
+    return ratelimit.hit(_wrong_codes_key(request), limit=WRONG_CODES_ALLOWED, window=WRONG_CODES_WINDOW)
 
 
 def rate_limited(request) -> HttpResponse:
@@ -65,14 +51,15 @@ def join(request):
         if form.is_valid():
             course = Course.objects.filter(join_code=form.cleaned_data["code"]).first()
             if course is None:
-                count_wrong_code(request)
+                if not count_wrong_code(request):
+                    return rate_limited(request)
                 form.add_error("code", _("Vi kender ikke den kode. Tjek den på skærmen, og prøv igen."))
             elif not services.course_is_joinable(course):
                 form.add_error("code", _("Forløbet med den kode er afsluttet, så du kan ikke deltage i det længere."))
             else:
                 return redirect("dialogue:join_code", code=course.join_code)
-        else:
-            count_wrong_code(request)
+        elif not count_wrong_code(request):
+            return rate_limited(request)
     else:
         form = JoinCodeForm()
     return render(request, "sessions/join.html", {"form": form})
@@ -85,7 +72,8 @@ def join_code(request, code):
         return rate_limited(request)
     course = Course.objects.select_related("workplace").filter(join_code=normalise_join_code(code)).first()
     if course is None:
-        count_wrong_code(request)
+        if not count_wrong_code(request):
+            return rate_limited(request)
         form = JoinCodeForm(initial={"code": code})
         message = _("Vi kender ikke koden »%(code)s«. Tjek den på skærmen, og skriv den her.") % {"code": code}
         return render(request, "sessions/join.html", {"form": form, "message": message}, status=404)
