@@ -1,6 +1,7 @@
 """Borgerblik settings: one file, every deployment value read from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "axes",
     "sessions.apps.SessionsConfig",
     "interviews.apps.InterviewsConfig",
 ]
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a login refused for too many wrong passwords into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "borgerblik.urls"
@@ -142,6 +146,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+
+# Password throttling (django-axes, see borgerblik/login_throttle.py): after AXES_FAILURE_LIMIT wrong
+# passwords for one username, or from one address (counted apart), logging in there is refused with a
+# Danish page (429) until AXES_COOLOFF_TIME after the last failure, also with the right password. The
+# address is the one the join-code limit uses: REMOTE_ADDR, or X-Forwarded-For's last behind the proxy.
+AUTHENTICATION_BACKENDS = [
+    "borgerblik.login_throttle.ThrottledLogins",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "sessions.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "borgerblik.login_throttle.locked_out"
+# A successful login resets nothing: it would clear the address's failures against other accounts too.
+AXES_RESET_ON_SUCCESS = False
+# Tries during a lockout do not restart it, so it ends AXES_COOLOFF_TIME after the last counted failure.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# No lasting log of every login (who, from where, which browser); failures are deleted after the cool-off.
+AXES_DISABLE_ACCESS_LOG = True
 LOGIN_REDIRECT_URL = "dialogue:home"
 LOGOUT_REDIRECT_URL = "login"
 
