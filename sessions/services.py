@@ -2,12 +2,10 @@
 
 import json
 from pathlib import Path
-from uuid import UUID
 
 from django.apps import apps as global_apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -20,7 +18,6 @@ from .models import (
     CoursePhase,
     DialogueTool,
     Kickoff,
-    Mailing,
     Participant,
     Proposal,
     Touchpoint,
@@ -328,19 +325,3 @@ def timer_reset(*, course: Course) -> Kickoff:
         kickoff.revision += 1
         kickoff.save(update_fields=["timer_elapsed", "timer_started_at", "revision"])
     return kickoff
-
-
-def mailing_send(*, course: Course, kind: str, client_key: UUID, messages: list, user=None) -> Mailing | None:
-    """Send the messages once per client_key; a second post of the same form sends nothing and returns None."""
-    with transaction.atomic():
-        mailing, created = Mailing.objects.get_or_create(
-            course=course,
-            client_key=client_key,
-            defaults={"kind": kind, "recipients": len(messages), "sent_by": user},
-        )
-        if not created:
-            return None
-    if messages:
-        with get_connection() as connection:
-            connection.send_messages(messages)
-    return mailing

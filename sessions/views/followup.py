@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .. import followup as svc
 from ..decorators import member_required
-from ..forms import MailingForm, TrialActionForm
+from ..forms import TrialActionForm
 from ..models import CoursePhase, Decision, DecisionKind, MailingKind, TrialAction
-from .kickoff import mail_body, mail_subject, mailing_post, participants_with_address
+from .kickoff import mail_body, mail_subject, mailing_form, mailing_post, participants_with_address
 
 FIELDS = TrialActionForm.Meta.fields
 
@@ -49,7 +49,7 @@ def _render(request, course, status: int = 200, **extra):
         "thanks_subject": mail_subject(course, MailingKind.THANKS),
         "thanks_body": mail_body(request, course, MailingKind.THANKS),
         "recipients": participants_with_address(course).count(),
-        "thanks_form": MailingForm(initial={"client_key": uuid.uuid4()}),
+        "thanks_form": mailing_form(request, course, MailingKind.THANKS),
         "thanks_sent": course.mailings.filter(kind=MailingKind.THANKS).first(),
         **extra,
     }

@@ -1,5 +1,7 @@
 """Joining a course from a phone, and the phone's "what to do now" page (participant_home)."""
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -18,6 +20,8 @@ from .. import ratelimit, services
 from ..decorators import participant_from_request, participant_remember, participant_required
 from ..forms import JoinCodeForm, JoinForm, ProposalForm, VoteForm, normalise_join_code
 from ..models import Course, CoursePhase, Participant
+
+logger = logging.getLogger(__name__)
 
 WRONG_CODES_ALLOWED = 10
 WRONG_CODES_WINDOW = 10 * 60
@@ -85,28 +89,42 @@ def join_code(request, code):
         form = JoinForm(request.POST, require_name=not course.anonymous)
         if form.is_valid():
             participant = services.participant_join(course=course, **form.cleaned_data)
-            if participant.email:
-                _send_return_link(request, participant)
             response = redirect("dialogue:participant_home", course_id=course.pk)
             participant_remember(response, participant)
             messages.success(request, _("Velkommen – du er med i »%(title)s«.") % {"title": course.title})
+            if participant.email and not _send_return_link(request, participant):
+                messages.warning(request, _return_link_not_mailed(request, participant))
             return response
     else:
         form = JoinForm(require_name=not course.anonymous)
     return render(request, "sessions/join_name.html", {"form": form, "course": course})
 
 
-def _send_return_link(request, participant: Participant) -> None:
-    link = request.build_absolute_uri(reverse("dialogue:participant_return", args=[participant.token]))
-    context = {"participant": participant, "course": participant.course, "link": link}
-    # The link is also on the phone's page, so a failing mail server must not stop anyone joining.
-    send_mail(
-        _("Dit link til %(title)s") % {"title": participant.course.title},
-        render_to_string("sessions/email/return_link.txt", context, request=request),
-        None,
-        [participant.email],
-        fail_silently=True,
-    )
+def _return_link(request, participant: Participant) -> str:
+    return request.build_absolute_uri(reverse("dialogue:participant_return", args=[participant.token]))
+
+
+def _send_return_link(request, participant: Participant) -> bool:
+    """Mail the personal link; False when the mail server did not take it. Joining goes on either way."""
+    context = {"participant": participant, "course": participant.course, "link": _return_link(request, participant)}
+    try:
+        send_mail(
+            _("Dit link til %(title)s") % {"title": participant.course.title},
+            render_to_string("sessions/email/return_link.txt", context, request=request),
+            None,
+            [participant.email],
+        )
+    except Exception:  # the phone has joined already: whatever the mail server did, it gets its cookie
+        logger.warning("The return link for participant %s could not be mailed.", participant.pk, exc_info=True)
+        return False
+    return True
+
+
+def _return_link_not_mailed(request, participant: Participant) -> str:
+    return _(
+        "Vi kunne ikke sende linket til din e-mail. Gem dit personlige link i stedet, så du kan komme "
+        "tilbage til forløbet fra en anden telefon eller computer: %(link)s"
+    ) % {"link": _return_link(request, participant)}
 
 
 @require_GET

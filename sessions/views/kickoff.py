@@ -20,7 +20,7 @@ from django.views.decorators.http import condition, require_GET, require_POST
 
 from interviews.models import ReflectionSheet, SheetStatus
 
-from .. import followup, services
+from .. import followup, mailings, services
 from ..decorators import facilitator_required, member_required
 from ..forms import ChooseForm, KnownFactsForm, MailingForm, RecruitmentForm
 from ..models import Activity, AgendaPhase, Course, Kickoff, MailingKind, Participant, Proposal, fill_placeholders
@@ -350,31 +350,80 @@ def invitation(request, course):
             "subject": mail_subject(course, MailingKind.INVITATION),
             "body": mail_body(request, course, MailingKind.INVITATION),
             "recipients": recipients,
-            "form": MailingForm(initial={"client_key": uuid.uuid4()}),
+            "form": mailing_form(request, course, MailingKind.INVITATION),
             "sent": course.mailings.filter(kind=MailingKind.INVITATION).first(),
         },
     )
 
 
+def _retry_key(course: Course, kind: str) -> str:
+    return f"mailing-retry:{course.pk}:{kind}"
+
+
+def mailing_form(request, course: Course, kind: str) -> MailingForm:
+    """The send button's form. After a sending that left some behind, it carries that sending's key, so
+    pressing it again sends to those who are missing and not to those who got it."""
+    pending = request.session.get(_retry_key(course, kind))
+    return MailingForm(initial={"client_key": pending["key"] if pending else uuid.uuid4()})
+
+
+def _who(participants) -> str:
+    named = [p.display_name for p in participants if p.display_name]
+    anonymous = len(participants) - len(named)
+    shown = named[:8]
+    if len(named) > len(shown):
+        others = len(named) - len(shown)
+        shown.append(ngettext("%(count)d mere", "%(count)d flere", others) % {"count": others})
+    if anonymous:
+        text = ngettext("%(count)d anonym deltager", "%(count)d anonyme deltagere", anonymous)
+        shown.append(text % {"count": anonymous})
+    return ", ".join(shown)
+
+
 def mailing_post(request, course: Course, kind: str, participants, done_url: str):
+    """Send, then say what went out and what did not; those the server did not take can be sent to again."""
     form = MailingForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Formularen var for gammel. Prøv igen."))
         return redirect(done_url)
-    participants = list(participants)
-    mailing = services.mailing_send(
+    key = form.cleaned_data["client_key"]
+    pending = request.session.get(_retry_key(course, kind))
+    got_it = set(pending["sent"]) if pending and pending["key"] == str(key) else None
+    participants = [p for p in participants if got_it is None or p.pk not in got_it]
+    result = mailings.mailing_send(
         course=course,
         kind=kind,
-        client_key=form.cleaned_data["client_key"],
-        messages=_messages_for(request, course, kind, participants),
+        client_key=key,
+        outgoing=list(zip(participants, _messages_for(request, course, kind, participants), strict=True)),
         user=request.user,
+        resuming=got_it is not None,
     )
-    if mailing is None:
+    if result.busy:
+        messages.info(request, _("Mailen er ved at blive sendt. Vent et øjeblik, og hent siden igen."))
+        return redirect(done_url)
+    if result.repeated:
         messages.info(request, _("Den er allerede sendt – vi sendte den ikke igen."))
-    elif mailing.recipients:
-        text = ngettext("Sendt til %(count)d deltager.", "Sendt til %(count)d deltagere.", mailing.recipients)
-        messages.success(request, text % {"count": mailing.recipients})
+        return redirect(done_url)
+    if result.failed:
+        request.session[_retry_key(course, kind)] = {
+            "key": str(key),
+            "sent": sorted((got_it or set()) | {p.pk for p in result.sent}),
+        }
     else:
+        request.session.pop(_retry_key(course, kind), None)
+    if result.sent:
+        text = ngettext("Sendt til %(count)d deltager.", "Sendt til %(count)d deltagere.", len(result.sent))
+        messages.success(request, text % {"count": len(result.sent)})
+    if result.failed:
+        text = ngettext(
+            "Mailen kom ikke af sted til %(count)d deltager (%(who)s): mailserveren svarede ikke eller "
+            "afviste den. Prøv at sende igen om lidt – de, der allerede har fået mailen, får den ikke igen.",
+            "Mailen kom ikke af sted til %(count)d deltagere (%(who)s): mailserveren svarede ikke eller "
+            "afviste dem. Prøv at sende igen om lidt – de, der allerede har fået mailen, får den ikke igen.",
+            len(result.failed),
+        )
+        messages.error(request, text % {"count": len(result.failed), "who": _who(result.failed)})
+    if not result.sent and not result.failed:
         messages.warning(request, _("Ingen deltagere har skrevet en e-mail, så intet blev sendt."))
     return redirect(done_url)
 
@@ -429,7 +478,7 @@ def interviews(request, course):
             "drafts": sum(1 for p in participants if p.has_draft and not p.has_submitted),
             "not_done": _not_done(course).count(),
             "can_manage": course.is_managed_by(request.user),
-            "form": MailingForm(initial={"client_key": uuid.uuid4()}),
+            "form": mailing_form(request, course, MailingKind.REMINDER),
             "last_reminder": course.mailings.filter(kind=MailingKind.REMINDER).first(),
             "reminder_body": mail_body(request, course, MailingKind.REMINDER),
         },
