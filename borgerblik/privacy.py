@@ -1,15 +1,19 @@
 """The GDPR guard: free text that holds a Danish CPR number is refused everywhere in the product."""
 
 import re
+import unicodedata
 from datetime import date
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# DDMMYY, then a space, a dash of any kind (hyphen, en dash, minus sign…) with or without a space on
+# Read on the normalised text (see normalised()): DDMMYY, then a space, a dash with or without a space on
 # either side, or nothing; then four digits; not part of a longer run of digits.
-_DASH = "\\-\u2010-\u2015\u2212"
-_CPR = re.compile(rf"(?<!\d)(\d{{2}})(\d{{2}})(\d{{2}})(?:[ \u00a0]?[{_DASH}][ \u00a0]?|[ \u00a0])?(\d{{4}})(?!\d)")
+_CPR = re.compile(r"(?<![0-9])([0-9]{2})([0-9]{2})([0-9]{2})(?: ?- ?| )?([0-9]{4})(?![0-9])")
+# Dashes that are not in Unicode's dash category (Pd): minus signs (NFKC turns the super- and subscript
+# minus into U+2212), the hyphen bullet, box-drawing lines and the Japanese long-vowel mark.
+_OTHER_DASHES = frozenset("\u2212\u2796\u02d7\u2043\u2500\u2501\u23af\u30fc")
 # "hedder"/"hed"/"navn"/"navnet er"/"navn:" in any case, then two or more capitalised words.
 _NAME_HINT = re.compile(
     r"(?i:\b(?:hedder|hed|navn(?:et)?(?:\s*(?:er|:))?))\s+[A-ZÆØÅ][a-zæøåéü]+(?:[ \-][A-ZÆØÅ][a-zæøåéü]+)+"
@@ -25,17 +29,60 @@ def _century(seventh_digit: int, year: int) -> int:
     return 2000 if year <= 57 else 1800
 
 
+@lru_cache(maxsize=4096)
+def _folded(char: str) -> str:
+    digit = unicodedata.decimal(char, None)
+    if digit is not None:
+        return str(digit)  # a digit of any script (full width, Arabic-Indic, Devanagari…) as an ASCII digit
+    category = unicodedata.category(char)
+    if category == "Pd" or char in _OTHER_DASHES:
+        return "-"
+    if category == "Zs" or char == "\t":
+        return " "
+    if category == "Cf":
+        return ""  # invisible: soft hyphen, zero-width space and joiners, direction marks
+    return char
+
+
+def normalised(text: str) -> str:
+    """The text as the CPR rule reads it: NFKC, then every dash '-', every space ' ', every decimal digit
+    an ASCII digit, and invisible formatting characters gone."""
+    text = unicodedata.normalize("NFKC", text or "")
+    if text.isascii():
+        return text.replace("\t", " ")
+    return "".join(_folded(char) for char in text)
+
+
+@lru_cache(maxsize=4096)
+def _digit_like(char: str) -> bool:
+    """Not a decimal digit, but NFKC makes one of it: superscripts, circled digits, '⒈', '㏠'…"""
+    return unicodedata.decimal(char, None) is None and any(c.isdigit() for c in unicodedata.normalize("NFKC", char))
+
+
+def _readings(text: str) -> list[str]:
+    """The normalised text, and, when it holds digit-like signs, the normalised text with each of them
+    standing apart: a footnote mark after a number ('010190-1234¹') does not lengthen it."""
+    text = text or ""
+    if text.isascii():
+        return [normalised(text)]
+    readings = [normalised(text)]
+    if any(_digit_like(char) for char in text):
+        readings.append(normalised("".join("\ufffd" if _digit_like(char) else char for char in text)))
+    return readings
+
+
 def cpr_numbers_in(text: str) -> list[str]:
-    """Every substring that is a CPR number with a real birth date (modulus 11 is not required)."""
+    """Every CPR number with a real birth date (modulus 11 is not required), as the normalised text has it."""
     found = []
-    for match in _CPR.finditer(text or ""):
+    for match in (match for reading in _readings(text) for match in _CPR.finditer(reading)):
         day, month, year, serial = (int(group) for group in match.groups())
         century = _century(int(match.group(4)[0]), year)
         try:
             date(century + year, month, day)
         except ValueError:
             continue
-        found.append(match.group(0))
+        if match.group(0) not in found:
+            found.append(match.group(0))
     return found
 
 

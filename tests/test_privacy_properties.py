@@ -1,9 +1,17 @@
-"""Property tests for the CPR detector: every real CPR number is caught, other numbers are not."""
+"""Property tests for the CPR detector: every real CPR number is caught, other numbers are not.
 
+The generated numbers are judged by python-stdnum's dk.cpr, an implementation of its own, and are written
+the ways text can hold them: with every Unicode dash and space, and in every script's digits.
+"""
+
+import sys
+import unicodedata
 from datetime import date
 
 from hypothesis import given
 from hypothesis import strategies as st
+from stdnum.dk import cpr as stdnum_cpr
+from stdnum.exceptions import ValidationError as StdnumInvalid
 
 from borgerblik.privacy import contains_cpr, looks_like_full_name
 
@@ -101,3 +109,124 @@ def test_a_full_name_after_hedder_or_navn_is_a_hint(first, last):
     for lead in ["Borgeren hedder", "Hun hed", "Navnet er", "navn:", "Hedder"]:
         assert looks_like_full_name(f"{lead} {first} {last}.")
     assert not looks_like_full_name(f"Borgeren hedder {first.lower()} noget")
+
+
+# --- every script, every dash, every space; python-stdnum as the judge ---------------------------------
+
+EVERY_CHAR = [chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF]
+# Unicode's dash punctuation, the minus signs (also super- and subscript), and the full-width and small hyphens.
+DASHES = sorted(
+    {c for c in EVERY_CHAR if unicodedata.category(c) == "Pd"}
+    | {"\u2212", "\u207b", "\u208b", "\u2796", "\u02d7", "\ufe63", "\uff0d"}
+)
+SPACES = sorted({c for c in EVERY_CHAR if unicodedata.category(c) == "Zs"} | {"\t"})
+# The ten digits of every script (each Unicode decimal digit set is ten code points from its zero), and the
+# super- and subscript and circled digits a phone's keyboard or a copied text may hold.
+SCRIPTS = [
+    "".join(chr(ord(zero) + value) for value in range(10))
+    for zero in EVERY_CHAR
+    if unicodedata.decimal(zero, None) == 0
+] + ["⁰¹²³⁴⁵⁶⁷⁸⁹", "₀₁₂₃₄₅₆₇₈₉", "⓪①②③④⑤⑥⑦⑧⑨"]
+
+
+def stdnum_has_birth_date(number: str) -> bool:
+    """python-stdnum's judgement of DDMMYY plus the century from the seventh digit. Its is_valid() would also
+    refuse birth dates after today, which a CPR number in a text is no less for."""
+    try:
+        stdnum_cpr.get_birth_date(number)
+    except StdnumInvalid:
+        return False
+    return True
+
+
+def _makes_no_digit(char: str) -> bool:
+    return not any(c.isdigit() or unicodedata.decimal(c, None) is not None for c in unicodedata.normalize("NFKC", char))
+
+
+# Text around the number that cannot lengthen it: nothing that is, or normalises to, a digit.
+AROUND = st.text(alphabet=st.characters(blacklist_categories=["Cs"]).filter(_makes_no_digit), max_size=20)
+
+
+@st.composite
+def ten_digits(draw) -> str:
+    """DDMMYY and four digits: a real calendar date (whose century the serial may contradict) or any digits."""
+    if draw(st.booleans()):
+        day = draw(st.dates(min_value=date(1858, 1, 1), max_value=date(2057, 12, 31)))
+        head = day.strftime("%d%m") + f"{day.year % 100:02d}"
+    else:
+        head = "".join(f"{draw(st.integers(0, top)):02d}" for top in (39, 19, 99))
+    return head + f"{draw(st.integers(0, 9999)):04d}"
+
+
+def spaced(around: st.SearchStrategy) -> st.SearchStrategy:
+    return st.tuples(st.sampled_from(["", *SPACES]), around, st.sampled_from(["", *SPACES])).map("".join)
+
+
+SEPARATORS = st.one_of(st.just(""), st.sampled_from(SPACES), spaced(st.sampled_from(DASHES)))
+
+
+def written(number: str, scripts: list[str], separator: str) -> str:
+    digits = "".join(script[int(digit)] for script, digit in zip(scripts, number, strict=True))
+    return digits[:6] + separator + digits[6:]
+
+
+@st.composite
+def digit_scripts(draw) -> list[str]:
+    """One script for the whole number, or a mix digit by digit."""
+    if draw(st.booleans()):
+        return [draw(st.sampled_from(SCRIPTS))] * 10
+    return draw(st.lists(st.sampled_from(SCRIPTS), min_size=10, max_size=10))
+
+
+@given(number=ten_digits(), scripts=digit_scripts(), separator=SEPARATORS, before=AROUND, after=AROUND)
+def test_the_guard_agrees_with_stdnum_in_every_script_and_with_every_separator(
+    number, scripts, separator, before, after
+):
+    text = f"{before}{written(number, scripts, separator)}{after}"
+    assert contains_cpr(text) == stdnum_has_birth_date(number), ascii(text)
+
+
+@given(number=ten_digits().filter(stdnum_has_birth_date), dash=st.sampled_from(DASHES), space=st.sampled_from(SPACES))
+def test_a_real_cpr_number_is_caught_with_any_dash_and_any_space_on_either_side(number, dash, space):
+    for separator in (dash, space, f"{space}{dash}", f"{dash}{space}", f"{space}{dash}{space}"):
+        assert contains_cpr(f"Hun gav mig {number[:6]}{separator}{number[6:]} i går"), ascii(separator)
+
+
+def test_the_written_forms_from_the_report_are_caught():
+    for text in ["０１０１９０－１２３４", "010190\u202f1234", "010190\u20071234", "010190\u30001234", "٠١٠١٩٠-١٢٣٤"]:
+        assert contains_cpr(text), ascii(text)
+
+
+@given(
+    number=st.integers(min_value=10_000_000, max_value=99_999_999).map(str),
+    script=st.sampled_from(SCRIPTS),
+    space=st.sampled_from(SPACES),
+    style=st.sampled_from(["{n}", "+45 {n}", "{a}_{b}_{c}_{d}", "+45_{a}_{b}_{c}_{d}", "{h}_{t}"]),
+)
+def test_phone_numbers_in_any_script_and_spacing_are_not_cpr_numbers(number, script, space, style):
+    digits = "".join(script[int(d)] for d in number)
+    text = style.format(n=digits, a=digits[:2], b=digits[2:4], c=digits[4:6], d=digits[6:], h=digits[:4], t=digits[4:])
+    assert not contains_cpr(f"Ring til {text.replace('_', space)} i morgen")
+
+
+@given(
+    day=st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
+    script=st.sampled_from(SCRIPTS),
+    dash=st.sampled_from(DASHES),
+    style=st.sampled_from(["%d-%m-%Y", "%Y-%m-%d", "%d-%m-%y"]),
+)
+def test_dates_with_any_dash_and_in_any_script_are_not_cpr_numbers(day, script, dash, style):
+    written_day = "".join(script[int(c)] if c.isdigit() else dash for c in day.strftime(style))
+    assert not contains_cpr(f"Mødet var {written_day} om formiddagen")
+
+
+@given(
+    value=st.integers(min_value=0, max_value=999_999_999),
+    ore=st.integers(min_value=0, max_value=99),
+    script=st.sampled_from(SCRIPTS),
+    space=st.sampled_from(SPACES),
+    style=st.sampled_from(["dotted", "spaced", "plain", "decimals", "prefix"]),
+)
+def test_amounts_in_any_script_and_spacing_are_not_cpr_numbers(value, ore, script, space, style):
+    amount = "".join(script[int(c)] if c.isdigit() else c for c in danish_amount(value, ore, style))
+    assert not contains_cpr(f"Regningen lød på {amount.replace(' ', space)}")
