@@ -22,6 +22,8 @@ from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .inputs import id_or_none
+
 # A host that can never resolve (RFC 2606): relative URLs in templates are joined onto it.
 BASE_URL = "https://print.borgerblik.invalid/"
 STATIC_PREFIX = "/static/"
@@ -95,10 +97,11 @@ def static_bytes(relative: str) -> bytes | None:
 
 
 def photo_bytes(rest: str, opener: PhotoOpener) -> bytes | None:
-    photo_id, _, variant = rest.partition("/")
-    if not photo_id.isdigit() or variant not in {"print", "thumbnail"}:
+    raw_id, _, variant = rest.partition("/")
+    photo_id = id_or_none(raw_id)
+    if photo_id is None or variant not in {"print", "thumbnail"}:
         return None
-    return opener(int(photo_id), variant)
+    return opener(photo_id, variant)
 
 
 def render_pdf(

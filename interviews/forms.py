@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from borgerblik.inputs import TextGuardFormMixin, validate_one_line
 from borgerblik.privacy import NoCprFormMixin, looks_like_full_name
 from sessions.models import FieldKind, SheetField
 
@@ -45,6 +46,7 @@ class ItemsField(forms.Field):
         if len(value) > MAX_ITEMS:
             raise ValidationError(_("Højst %(max)d punkter."), code="max_items", params={"max": MAX_ITEMS})
         for item in value:
+            validate_one_line(item)  # one <input> per item
             if len(item) > self.max_length:
                 raise ValidationError(
                     _("Et punkt må højst være %(max)d tegn (et punkt har %(length)d)."),
@@ -71,7 +73,7 @@ def form_field(field: SheetField, fill) -> forms.Field:
     return ItemsField(max_length=field.max_length, **common)
 
 
-class SheetForm(NoCprFormMixin, forms.Form):
+class SheetForm(TextGuardFormMixin, NoCprFormMixin, forms.Form):
     """The fields of the tool's sheet, plus the revision the phone based its edits on.
 
     A draft is saved with every field optional; submitting asks for the required ones and some content.

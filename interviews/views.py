@@ -13,6 +13,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
 
+from borgerblik.inputs import MalformedInput, parse_id
 from sessions.decorators import facilitator_required, member_required, participant_remember, participant_required
 from sessions.models import ChecklistStage, FieldKind, Participant, fill_placeholders
 
@@ -80,8 +81,9 @@ def _with_rows_changed(post):
     elif ":" in post.get("remove", ""):
         key, _sep, index = post["remove"].partition(":")
         items = data.getlist(key)
-        if index.isdigit() and int(index) < len(items):
-            del items[int(index)]
+        position = parse_id(index)  # MalformedInput for "positives:²": the view keeps the form, answers 400
+        if position < len(items):
+            del items[position]
         data.setlist(key, items)
     return data
 
@@ -97,7 +99,7 @@ def _save(sheet, participant, form, *, submit: bool, client_key: str = "") -> Re
         answers=form.answers(),
         signed=data.get("signed") if "signed" in form.fields else None,
         submit=submit,
-        client_key=client_key[:40],
+        client_key=client_key[:40] if client_key.isascii() and client_key.isprintable() else "",  # no NUL in PG
     )
 
 
@@ -158,8 +160,14 @@ def sheet_edit(request, participant, sheet_id):
         submitting = action == "submit"
         if request.POST.get("add") or request.POST.get("remove"):
             # Adding or removing an item row without JavaScript: show the form again, store nothing yet.
-            form = _form(participant, sheet_fields, _with_rows_changed(request.POST), submitting=False)
-            return render(request, "interviews/sheet.html", _sheet_context(participant, sheet, form, editable, True))
+            try:
+                form = _form(participant, sheet_fields, _with_rows_changed(request.POST), submitting=False)
+            except MalformedInput as error:
+                form = _form(participant, sheet_fields, request.POST, submitting=False)
+                form.add_error(None, error)
+                status = 400
+            context = _sheet_context(participant, sheet, form, editable, True)
+            return render(request, "interviews/sheet.html", context, status=status)
         form = _form(participant, sheet_fields, request.POST, submitting=submitting)
         if form.is_valid():
             try:

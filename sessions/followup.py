@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from borgerblik.inputs import parse_id, validate_no_nul
 from borgerblik.privacy import validate_no_cpr
 
 from .models import Card, Course, Decision, DecisionKind, GroupKind, MethodProposal, Surprise, Zone
@@ -90,14 +91,15 @@ def insights(course: Course, decisions: dict[str, Decision]) -> dict[str, list[I
 def source_text(course: Course, source: str) -> str:
     """The text of an insight of this course, or ValidationError when the key is wrong or not the course's."""
     kind, _sep, raw_id = (source or "").partition(":")
-    if kind not in SOURCE_KINDS or not raw_id.isdigit():
+    if kind not in SOURCE_KINDS:
         raise ValidationError(GONE, code="source")
+    pk = parse_id(raw_id)  # MalformedInput (a 400) for "card:²" and the like
     queries = {
         "card": Card.objects.filter(course=course, hidden=False, merged_into__isnull=True),
         "surprise": Surprise.objects.filter(group__course=course),
         "method": MethodProposal.objects.filter(course=course),
     }
-    text = queries[kind].filter(pk=int(raw_id)).values_list("text", flat=True).first()
+    text = queries[kind].filter(pk=pk).values_list("text", flat=True).first()
     if text is None:
         raise ValidationError(GONE, code="source")
     return text
@@ -114,6 +116,7 @@ def _clean_text(text: str) -> str:
             code="max_length",
         )
     validate_no_cpr(text)
+    validate_no_nul(text)
     return text
 
 

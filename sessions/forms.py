@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from borgerblik.inputs import TextGuardFormMixin
 from borgerblik.privacy import NoCprFormMixin
 
 from .models import (
@@ -19,11 +20,12 @@ from .models import (
     TrialAction,
 )
 
-_NOT_IN_CODE = re.compile(r"[\s\-]")
+_NOT_IN_CODE = re.compile(r"[\s\-\x00]")
 
 
 def normalise_join_code(raw: str) -> str:
-    """Upper case without spaces or dashes, as typed from the projector."""
+    """Upper case without spaces or dashes, as typed from the projector (and without NUL, which a link can
+    carry as %00 and PostgreSQL refuses in a query)."""
     return _NOT_IN_CODE.sub("", raw or "").upper()
 
 
@@ -43,7 +45,7 @@ class JoinCodeForm(forms.Form):
         return code
 
 
-class JoinForm(NoCprFormMixin, forms.ModelForm):
+class JoinForm(TextGuardFormMixin, NoCprFormMixin, forms.ModelForm):
     display_name = forms.CharField(
         label=_("Dit navn (valgfrit)"),
         required=False,
@@ -79,7 +81,7 @@ class JoinForm(NoCprFormMixin, forms.ModelForm):
         return name
 
 
-class ProposalForm(NoCprFormMixin, forms.Form):
+class ProposalForm(TextGuardFormMixin, NoCprFormMixin, forms.Form):
     name = forms.CharField(
         label=_("Dit forslag til et digitalt servicemøde"),
         max_length=120,
@@ -90,7 +92,7 @@ class ProposalForm(NoCprFormMixin, forms.Form):
     )
 
 
-class TouchpointForm(NoCprFormMixin, forms.ModelForm):
+class TouchpointForm(TextGuardFormMixin, NoCprFormMixin, forms.ModelForm):
     class Meta:
         model = Touchpoint
         fields = ["name", "description"]
@@ -98,7 +100,7 @@ class TouchpointForm(NoCprFormMixin, forms.ModelForm):
         error_messages = {"name": {"required": _("Skriv et navn på servicemødet.")}}
 
 
-class CourseForm(NoCprFormMixin, forms.ModelForm):
+class CourseForm(TextGuardFormMixin, NoCprFormMixin, forms.ModelForm):
     """Title, the touchpoint to propose, and when and where the follow-up meeting is."""
 
     meeting_date = forms.DateField(
@@ -157,14 +159,14 @@ class CourseForm(NoCprFormMixin, forms.ModelForm):
         return course
 
 
-class KnownFactsForm(NoCprFormMixin, forms.ModelForm):
+class KnownFactsForm(TextGuardFormMixin, NoCprFormMixin, forms.ModelForm):
     class Meta:
         model = Course
         fields = ["known_facts"]
         labels = {"known_facts": _("Det ved vi i forvejen (data, andre kilder, det vi ikke ved)")}
 
 
-class RecruitmentForm(NoCprFormMixin, forms.ModelForm):
+class RecruitmentForm(TextGuardFormMixin, NoCprFormMixin, forms.ModelForm):
     class Meta:
         model = Course
         fields = ["recruitment_plan"]
@@ -191,7 +193,7 @@ class MailingForm(forms.Form):
     client_key = forms.UUIDField(widget=forms.HiddenInput)
 
 
-class TrialActionForm(NoCprFormMixin, forms.ModelForm):
+class TrialActionForm(TextGuardFormMixin, NoCprFormMixin, forms.ModelForm):
     """A prøvehandling, with the questions of the guide's tool as help texts."""
 
     client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
@@ -263,7 +265,7 @@ def _unified(text: str) -> str:
     return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-class CourseTextsForm(NoCprFormMixin, forms.Form):
+class CourseTextsForm(TextGuardFormMixin, NoCprFormMixin, forms.Form):
     """The course's own wording of the template's two questions and the facilitator's prompts.
 
     Each field starts with the text in use; an empty field, or the template's own text, means the

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from borgerblik.inputs import validate_no_nul
 from borgerblik.privacy import contains_cpr
 
 from .models import (
@@ -533,6 +534,7 @@ def _clean_text(text: str, what: str) -> str:
         raise ValidationError(
             _("Teksten ser ud til at indeholde et CPR-nummer. Fjern det – borgeren må ikke kunne genkendes.")
         )
+    validate_no_nul(text)
     return text
 
 

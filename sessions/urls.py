@@ -11,7 +11,7 @@ urlpatterns = [
     # Kick-off and joining from phones (issue 3)
     path("deltag/", join.join, name="join"),
     path("j/<str:code>/", join.join_code, name="join_code"),
-    path("deltager/retur/<str:token>/", join.participant_return, name="participant_return"),
+    path("deltager/retur/<slug:token>/", join.participant_return, name="participant_return"),
     path("deltager/<int:course_id>/", join.participant_home, name="participant_home"),
     path("deltager/<int:course_id>/stem/", join.participant_vote, name="participant_vote"),
     path("deltager/<int:course_id>/forslag/", join.participant_propose, name="participant_propose"),

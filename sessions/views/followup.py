@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from borgerblik.inputs import BAD_ID_MESSAGE, MalformedInput, parse_id
+
 from .. import followup as svc
 from ..decorators import member_required
 from ..forms import TrialActionForm
@@ -23,6 +25,14 @@ FIELDS = TrialActionForm.Meta.fields
 
 def _page_url(course, anchor: str = "") -> str:
     return reverse("dialogue:followup", args=[course.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _key_or_new(raw) -> uuid.UUID:
+    """The form's key against a double tap; a garbled one (never sent by the page) makes a point of its own."""
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        return uuid.uuid4()
 
 
 def _already_gone(request, model, pk: int, message: str, url: str):
@@ -68,6 +78,9 @@ def decision_sort(request, course):
     source = request.POST.get("source", "")
     try:
         decision = svc.decision_sort(course=course, source=source, kind=request.POST.get("kind", ""), user=request.user)
+    except MalformedInput as error:
+        messages.error(request, " ".join(error.messages))
+        return _render(request, course, status=400)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(_page_url(course, "sorter"))
@@ -86,7 +99,7 @@ def decision_write(request, course):
             course=course,
             kind=kind,
             text=text,
-            client_key=request.POST.get("client_key") or uuid.uuid4(),
+            client_key=_key_or_new(request.POST.get("client_key")),
             user=request.user,
         )
     except ValidationError as error:
@@ -131,10 +144,16 @@ def decision_edit(request, course, decision_id):
 def trial_action(request, course, action_id=None):
     instance = get_object_or_404(course.trial_actions, pk=action_id) if action_id else None
     initial = {"client_key": uuid.uuid4()}
-    if instance is None and request.GET.get("beslutning", "").isdigit():
-        initial["decision"] = course.decisions.shown().filter(pk=int(request.GET["beslutning"])).first()
-        if initial["decision"]:
+    chosen, malformed = request.GET.get("beslutning", ""), False
+    if instance is None and chosen:
+        try:
+            initial["decision"] = course.decisions.shown().filter(pk=parse_id(chosen)).first()
+        except MalformedInput:
+            malformed = request.method == "GET"
+        if initial.get("decision"):
             initial["title"] = initial["decision"].text[:160]
+    if malformed:
+        messages.error(request, BAD_ID_MESSAGE)
     form = TrialActionForm(
         request.POST if request.method == "POST" else None, instance=instance, course=course, initial=initial
     )
@@ -158,7 +177,7 @@ def trial_action(request, course, action_id=None):
         request,
         "sessions/trial_action_form.html",
         {"course": course, "form": form, "action": instance},
-        status=400 if request.method == "POST" else 200,
+        status=400 if request.method == "POST" or malformed else 200,
     )
 
 

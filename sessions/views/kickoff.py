@@ -1,5 +1,6 @@
 """The 20-minute kick-off: the facilitator's view, the presenter screen, and the e-mails that follow."""
 
+import re
 import uuid
 from datetime import UTC, timedelta
 
@@ -236,7 +237,8 @@ def _mail_context(request, course: Course, participant: Participant | None = Non
 
 
 def mail_subject(course: Course, kind: str) -> str:
-    touchpoint = course.touchpoint.name if course.touchpoint else course.title
+    # One line even for a name stored before the forms refused line breaks: a header cannot carry them.
+    touchpoint = " ".join((course.touchpoint.name if course.touchpoint else course.title).split())
     if kind == MailingKind.REMINDER:
         return _("Påmindelse: interview om %(touchpoint)s") % {"touchpoint": touchpoint}
     if kind == MailingKind.THANKS:
@@ -293,9 +295,11 @@ def meeting_ics_text(request, course: Course) -> str:
 
 
 def _ics_escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-    )
+    """RFC 5545 TEXT: line breaks of any kind (also from rows stored before the forms refused them) become
+    its \\n, and other control characters, which TEXT cannot hold, are dropped."""
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    text = re.sub(r"\r\n|[\r\n\u2028\u2029]", r"\\n", text)
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", "", text)
 
 
 def _ics_fold(line: str) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from borgerblik.inputs import id_or_none, parse_id
 from interviews.models import ReflectionSheet
 
 from .. import meeting as svc
@@ -134,11 +135,7 @@ def dashboard_live(request, course):
     return _conditional(request, f"d{svc.meeting_signature(course.pk)}", lambda: _dashboard(request, course))
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ValidationError(_("Ugyldig værdi.")) from None
+_int = parse_id  # a 400 with the dashboard and the typed text kept, never a 500
 
 
 CONTROLS = {
@@ -212,7 +209,7 @@ def control(request, course):
             error_action=action,
             typed=request.POST.get("text", ""),
             typed_zone=request.POST.get("zone", ""),
-            typed_group=int(request.POST["group"]) if request.POST.get("group", "").isdigit() else None,
+            typed_group=id_or_none(request.POST.get("group")),
         )
     if request.POST.get("return") == "presenter":
         return redirect("dialogue:meeting_presenter", course.pk)
