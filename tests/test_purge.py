@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions.models import Card, Course, CoursePhase, Participant, Photo, Zone
+from sessions.models import Card, Course, CoursePhase, Participant, Photo, RateCounter, Zone
 from sessions.photos import photo_delete
 from sessions.printables import DOCUMENTS, OWN_SHEETS, document_pdf
 from sessions.services import course_create
@@ -178,3 +178,14 @@ def test_a_document_rendered_while_its_course_is_deleted_is_not_kept(
         pdf, cached = document_pdf(course, DOCUMENTS["opsamling"], "da")
     assert pdf.startswith(b"%PDF") and not cached
     assert cache_rows() == set()
+
+
+def test_the_purge_deletes_ended_rate_limit_counters(db):
+    """A counter's key names an address; once its window is over, the purge removes it."""
+    now = timezone.now()
+    RateCounter.objects.create(key="join:192.0.2.1", window_start=now - timedelta(hours=1), expires_at=now, count=3)
+    current = RateCounter.objects.create(
+        key="join:192.0.2.2", window_start=now, expires_at=now + timedelta(minutes=10), count=1
+    )
+    call_command("purge_courses")
+    assert list(RateCounter.objects.all()) == [current]

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from sessions import ratelimit
 from sessions.models import Course, CoursePhase
 
 
@@ -34,3 +35,5 @@ class Command(BaseCommand):
                 course.delete()
                 count += 1
         self.stdout.write(f"Deleted {count} course(s) closed more than {days} days ago.")
+        # Rate-limit counters name an address; once their window is over they serve nothing.
+        self.stdout.write(f"Deleted {ratelimit.purge_expired()} expired rate-limit counter(s).")
