@@ -189,6 +189,12 @@ class VoteForm(ChooseForm):
     pass
 
 
+class VoteOnBehalfForm(ChooseForm):
+    """The facilitator's vote for someone without a phone; the key makes a double click count once."""
+
+    client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+
 class MailingForm(forms.Form):
     client_key = forms.UUIDField(widget=forms.HiddenInput)
 

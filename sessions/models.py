@@ -496,18 +496,33 @@ class Participant(models.Model):
 
 
 class Vote(models.Model):
+    """A vote on the touchpoint to examine: one per phone, changeable until the choice is confirmed.
+
+    A vote without a participant was cast by the facilitator for someone without a phone, as a dot is:
+    nobody who could be placed in a zone or a group.
+    """
+
     course = models.ForeignKey(Course, models.CASCADE, related_name="votes")
-    participant = models.ForeignKey(Participant, models.CASCADE, related_name="votes")
+    participant = models.ForeignKey(Participant, models.CASCADE, null=True, blank=True, related_name="votes")
     touchpoint = models.ForeignKey(Touchpoint, models.CASCADE, related_name="votes")
+    # Sent by the facilitator's form for a vote on someone's behalf: a double click counts one vote.
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("afgivet"), auto_now=True)
 
     class Meta:
         verbose_name = _("stemme")
         verbose_name_plural = _("stemmer")
-        constraints = [models.UniqueConstraint(fields=["course", "participant"], name="dialogue_vote_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "participant"],
+                condition=models.Q(participant__isnull=False),
+                name="dialogue_vote_once",
+            ),
+            models.UniqueConstraint(fields=["course", "client_key"], name="dialogue_vote_on_behalf_once"),
+        ]
 
     def __str__(self):
-        return f"{self.participant} → {self.touchpoint}"
+        return f"{self.participant or _('uden telefon')} → {self.touchpoint}"
 
 
 class Card(models.Model):

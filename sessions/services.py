@@ -1,6 +1,7 @@
 """Writes that check state: each validates inside a transaction and says what went wrong in Danish."""
 
 import json
+import uuid
 from pathlib import Path
 
 from django.apps import apps as global_apps
@@ -225,13 +226,17 @@ def participant_join(*, course: Course, display_name: str = "", email: str = "")
     return participant
 
 
-def vote_cast(*, participant: Participant, touchpoint: Touchpoint) -> Vote:
-    """One vote per participant, changeable until the facilitator confirms the choice."""
-    course = participant.course
+def _vote_check(course: Course, touchpoint: Touchpoint) -> None:
     if course.chosen_touchpoint_id or course.phase not in VOTING_PHASES:
         raise ValidationError(_("Afstemningen er slut – servicemødet er valgt."))
     if touchpoint.workplace_id != course.workplace_id or touchpoint.archived:
         raise ValidationError(_("Det servicemøde er ikke på listen."))
+
+
+def vote_cast(*, participant: Participant, touchpoint: Touchpoint) -> Vote:
+    """One vote per participant, changeable until the facilitator confirms the choice."""
+    course = participant.course
+    _vote_check(course, touchpoint)
     with transaction.atomic():
         vote = Vote.objects.filter(course=course, participant=participant).first()
         if vote is not None and vote.touchpoint_id == touchpoint.pk:
@@ -243,11 +248,20 @@ def vote_cast(*, participant: Participant, touchpoint: Touchpoint) -> Vote:
     return vote
 
 
-def vote_on_behalf(*, course: Course, touchpoint: Touchpoint) -> Vote:
-    """The facilitator casts the vote of someone without a phone: a nameless participant with one vote."""
+def vote_on_behalf(*, course: Course, touchpoint: Touchpoint, client_key: uuid.UUID | None = None) -> Vote:
+    """The facilitator casts the vote of someone without a phone: a vote without a participant, as a dot is,
+    so nobody is invented who would be counted, placed in a zone or put in a group. One vote per form key."""
+    _vote_check(course, touchpoint)
     with transaction.atomic():
-        participant = participant_join(course=course)
-        return vote_cast(participant=participant, touchpoint=touchpoint)
+        if client_key is not None:
+            vote, created = Vote.objects.get_or_create(
+                course=course, client_key=client_key, defaults={"touchpoint": touchpoint}
+            )
+        else:
+            vote, created = Vote.objects.create(course=course, touchpoint=touchpoint), True
+        if created:
+            kickoff_bump(course=course)
+    return vote
 
 
 def proposal_post(*, course: Course, name: str, participant: Participant | None = None) -> Proposal:

@@ -23,7 +23,7 @@ from interviews.models import ReflectionSheet, SheetStatus
 
 from .. import followup, mailings, services
 from ..decorators import facilitator_required, member_required
-from ..forms import ChooseForm, KnownFactsForm, MailingForm, RecruitmentForm
+from ..forms import ChooseForm, KnownFactsForm, MailingForm, RecruitmentForm, VoteOnBehalfForm
 from ..models import Activity, AgendaPhase, Course, Kickoff, MailingKind, Participant, Proposal, fill_placeholders
 
 MEETING_ICS_NAME = "opsamlingsmoede.ics"
@@ -83,6 +83,7 @@ def _facilitator_context(request, course: Course, **forms) -> dict:
         "recruitment_form": forms.get("recruitment_form") or RecruitmentForm(instance=course),
         "example": course.example_sheet(),
         "example_url": reverse("interviews:example", args=[course.pk]),
+        "on_behalf_key": uuid.uuid4(),
         "join_url": _join_url(request, course),
         "voting": voting,
     }
@@ -157,10 +158,12 @@ def accept(request, course, proposal_id):
 @facilitator_required
 def vote_for(request, course):
     """A vote typed in by the facilitator for someone in the room without a phone."""
-    form = ChooseForm(request.POST, course=course)
+    form = VoteOnBehalfForm(request.POST, course=course)
     if form.is_valid():
         try:
-            services.vote_on_behalf(course=course, touchpoint=form.cleaned_data["touchpoint"])
+            services.vote_on_behalf(
+                course=course, touchpoint=form.cleaned_data["touchpoint"], client_key=form.cleaned_data["client_key"]
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
