@@ -18,6 +18,11 @@ class ReflectionSheetQuerySet(models.QuerySet):
     def submitted(self):
         return self.filter(status=SheetStatus.SUBMITTED)
 
+    def handed_in(self):
+        """The interviews: sheets handed in by those taking part (Participant.objects.taking_part()). The
+        facilitator's example is shown as the example, never counted or summed up as an interview."""
+        return self.submitted().filter(is_example=False, participant__user__isnull=True)
+
 
 class ReflectionSheet(models.Model):
     """One interview's reflection sheet.

@@ -308,8 +308,11 @@ def overview(request, course):
     """
     sheet_fields = _sheet_fields(course)
     submitted = list(
-        ReflectionSheet.objects.of_course(course).submitted().select_related("participant").order_by("submitted_at")
+        ReflectionSheet.objects.of_course(course).handed_in().select_related("participant").order_by("submitted_at")
     )
+    example = course.example_sheet()
+    if example is not None:
+        example.shown = _read_only_answers(example, sheet_fields)
     counts = Counter(sheet.experience for sheet in submitted if sheet.experience)
     rated = sum(counts.values())
     distribution = [
@@ -333,7 +336,8 @@ def overview(request, course):
         {
             "course": course,
             "sheets": submitted,
-            "participant_count": course.participants.count(),
+            "example": example,
+            "participant_count": course.participants.taking_part().count(),
             "submitters": len({sheet.participant_id for sheet in submitted}),
             "positives": [item for sheet in submitted for item in sheet.items("positives")],
             "negatives": [item for sheet in submitted for item in sheet.items("negatives")],
@@ -342,7 +346,9 @@ def overview(request, course):
             "distribution": distribution,
             "rated": rated,
             "unrated": len(submitted) - rated,
-            "draft_count": ReflectionSheet.objects.of_course(course).filter(status=SheetStatus.DRAFT).count(),
+            "draft_count": ReflectionSheet.objects.of_course(course)
+            .filter(status=SheetStatus.DRAFT, is_example=False)
+            .count(),
         },
     )
     patch_cache_control(response, private=True, no_cache=True)  # the browser asks again with If-None-Match

@@ -92,8 +92,7 @@ def sheets(course: Course, manager: bool = False) -> bytes:
     names = show_names(course)
     found = list(
         ReflectionSheet.objects.of_course(course)
-        .submitted()
-        .exclude(is_example=True)
+        .handed_in()
         .select_related("participant")
         .order_by("participant__joined_at", "created_at", "pk")
     )

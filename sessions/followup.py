@@ -172,7 +172,7 @@ def thanks_context(course: Course) -> dict:
 
     grouped = course.decisions.grouped()
     return {
-        "sheet_count": ReflectionSheet.objects.of_course(course).submitted().count(),
+        "sheet_count": ReflectionSheet.objects.of_course(course).handed_in().count(),
         "card_count": course.cards.filter(hidden=False).count(),
         "surprise_count": Surprise.objects.filter(group__course=course, group__kind=GroupKind.SURPRISES).count(),
         "keep": [d.text for d in grouped[DecisionKind.KEEP]],

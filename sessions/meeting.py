@@ -364,7 +364,7 @@ def read_move(*, course: Course, by, delta: int) -> Meeting:
 
 
 def _present(course: Course) -> list[Participant]:
-    return list(course.participants.filter(present=True).order_by("pk"))
+    return list(course.participants.in_the_room().order_by("pk"))
 
 
 def zones_assign(*, course: Course, by, reshuffle: bool = False) -> None:
@@ -396,7 +396,7 @@ def zone_move(*, course: Course, by, participant_id: int) -> Participant:
     """Move one participant to the other zone."""
     _managed(course, by)
     with transaction.atomic():
-        participant = course.participants.select_for_update().filter(pk=participant_id).first()
+        participant = course.participants.taking_part().select_for_update().filter(pk=participant_id).first()
         if participant is None:
             raise ValidationError(_("Deltageren findes ikke i dette forløb."))
         participant.zone = Zone.POSITIVE if participant.zone == Zone.NEGATIVE else Zone.NEGATIVE
@@ -409,7 +409,7 @@ def participant_set_present(*, course: Course, by, participant_id: int, present:
     """Mark someone as gone or back; a leaver drops out of zone and groups so they stay valid."""
     _managed(course, by)
     with transaction.atomic():
-        participant = course.participants.filter(pk=participant_id).first()
+        participant = course.participants.taking_part().filter(pk=participant_id).first()
         if participant is None:
             raise ValidationError(_("Deltageren findes ikke i dette forløb."))
         participant.present = present
@@ -465,7 +465,7 @@ def groups_fill(*, course: Course, by, kind: str) -> int:
         if not groups:
             raise ValidationError(_("Dan grupperne først."))
         grouped = Group.members.through.objects.filter(group__in=groups).values("participant_id")
-        waiting = list(course.participants.filter(present=True).exclude(pk__in=grouped).order_by("pk"))
+        waiting = list(course.participants.in_the_room().exclude(pk__in=grouped).order_by("pk"))
         for participant in waiting:
             smallest = min(groups, key=lambda g: (g.size, g.number))
             smallest.members.add(participant)

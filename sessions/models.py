@@ -462,8 +462,23 @@ class Zone(models.TextChoices):
     NEGATIVE = "negative", _("Negativ")
 
 
+class ParticipantQuerySet(models.QuerySet):
+    def taking_part(self):
+        """The people who take part: everyone who joined, not the facilitator, whose own sheet is the example
+        shown at the kick-off. The one definition behind every count of participants, the zones, the groups
+        and the pairs (a vote for someone without a phone has no participant at all)."""
+        return self.filter(user__isnull=True)
+
+    def in_the_room(self):
+        """Those taking part who are at the follow-up meeting: they get a zone, a group and a partner."""
+        return self.taking_part().filter(present=True)
+
+
 class Participant(models.Model):
-    """A person taking part from a phone, without an account."""
+    """A person taking part from a phone, without an account.
+
+    The facilitator's own row (with `user` set) only holds the example sheet; see `taking_part()`.
+    """
 
     course = models.ForeignKey(Course, models.CASCADE, related_name="participants")
     display_name = models.CharField(_("navn"), max_length=60, blank=True)
@@ -481,6 +496,8 @@ class Participant(models.Model):
     present = models.BooleanField(_("til stede"), default=True)
     joined_at = models.DateTimeField(_("tilmeldt"), auto_now_add=True)
     last_seen_at = models.DateTimeField(_("sidst set"), null=True, blank=True)
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["course", "joined_at", "pk"]

@@ -301,7 +301,7 @@ def summary_context(course: Course, **_kwargs) -> dict:
     """
     sheets = list(
         ReflectionSheet.objects.of_course(course)
-        .submitted()
+        .handed_in()
         .select_related("participant")
         .order_by("participant__joined_at", "created_at", "pk")
     )
@@ -346,7 +346,7 @@ def summary_context(course: Course, **_kwargs) -> dict:
     decisions = {kind: [d.text for d in items] for kind, items in course.decisions.grouped().items()}
     return {
         **base_context(course),
-        "participant_count": course.participants.count(),
+        "participant_count": course.participants.taking_part().count(),
         "interview_count": len(sheets),
         "card_count": course.cards.filter(hidden=False).count(),
         "chart": experience_chart(sheets),

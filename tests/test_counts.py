@@ -1,6 +1,7 @@
 """Who takes part and what counts as an interview: one answer on every page, PDF, export and e-mail.
 
-A vote for someone without a phone makes nobody a participant.
+The facilitator fills in an own example sheet (shown at the kick-off) and six phones hand in a sheet each:
+six participants and six interviews everywhere. A vote for someone without a phone makes nobody a participant.
 """
 
 import uuid
@@ -12,15 +13,134 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
+from interviews.models import ReflectionSheet, SheetStatus
 from sessions import meeting as svc
+from sessions import printables
 from sessions.export import votes as votes_csv
+from sessions.followup import thanks_context
 from sessions.models import Group, GroupKind, Participant, Vote
+
+PHONES = 6
+
+
+def submitted_sheet(participant):
+    return ReflectionSheet.objects.create(
+        participant=participant,
+        status=SheetStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+        experience=4,
+        answers={"context": "bookede en tid", "surprises": "Det var nemt", "positives": ["hurtigt"], "learnings": "x"},
+    )
+
+
+@pytest.fixture
+def room(course, facilitator, facilitator_client, add_participants):
+    """The course with the facilitator's submitted example and six phones that handed in a sheet each."""
+    facilitator_client.post(reverse("interviews:example", args=[course.pk]))
+    example = ReflectionSheet.objects.get(is_example=True)
+    ReflectionSheet.objects.filter(pk=example.pk).update(
+        status=SheetStatus.SUBMITTED, submitted_at=timezone.now(), answers={"surprises": "spam-mappen"}
+    )
+    phones = add_participants(PHONES)
+    for participant in phones:
+        submitted_sheet(participant)
+    return phones
 
 
 def page(client, name, course) -> str:
     response = client.get(reverse(name, args=[course.pk]))
     assert response.status_code == 200
     return response.content.decode()
+
+
+# --- the facilitator's own example ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_facilitator_is_not_counted_on_the_course_page(room, course, facilitator_client):
+    assert "<dt>Deltagere</dt><dd>6</dd>" in page(facilitator_client, "dialogue:course", course)
+
+
+@pytest.mark.django_db
+def test_the_facilitator_is_not_counted_at_the_kickoff(room, course, facilitator_client):
+    assert "6 deltagere er med" in page(facilitator_client, "dialogue:kickoff", course)
+    assert "6 deltagere er med" in page(facilitator_client, "dialogue:kickoff_presenter", course)
+
+
+@pytest.mark.django_db
+def test_the_overview_counts_interviews_and_shows_the_example_apart(room, course, facilitator_client):
+    html = page(facilitator_client, "interviews:overview", course)
+    assert "6 afleverede ark fra 6 af 6 deltagere." in html
+    assert html.count('class="panel sheet-card"') == PHONES
+    assert html.count("spam-mappen") == 1  # in the example's own section, not among the surprises
+    assert html.index('id="example-heading"') < html.index("spam-mappen")
+
+
+@pytest.mark.django_db
+def test_the_dashboard_counts_six_present_and_six_sheets(room, course, facilitator, facilitator_client):
+    svc.meeting_start(course=course, by=facilitator)
+    html = page(facilitator_client, "dialogue:meeting", course)
+    assert "6 deltagere til stede · 6 refleksionsark afleveret af 6 deltagere" in html
+
+
+@pytest.mark.django_db
+def test_the_facilitator_gets_no_zone(room, course, facilitator):
+    svc.meeting_start(course=course, by=facilitator)
+    svc.zones_assign(course=course, by=facilitator)
+    assert not Participant.objects.get(user=facilitator).zone
+    assert Participant.objects.exclude(zone="").count() == PHONES
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", [GroupKind.SURPRISES, GroupKind.PAIR])
+def test_the_facilitator_is_in_no_group_or_pair(room, course, facilitator, kind):
+    svc.meeting_start(course=course, by=facilitator)
+    svc.groups_form(course=course, by=facilitator, kind=kind)
+    members = Participant.objects.filter(groups__course=course).distinct()
+    assert members.count() == PHONES
+    assert not members.filter(user=facilitator).exists()
+    assert sum(group.members.count() for group in Group.objects.filter(kind=kind)) == PHONES
+
+
+@pytest.mark.django_db
+def test_a_late_facilitator_is_not_put_into_a_group(room, course, facilitator):
+    Participant.objects.filter(user=facilitator).update(present=False)
+    svc.meeting_start(course=course, by=facilitator)
+    svc.groups_form(course=course, by=facilitator, kind=GroupKind.SURPRISES)
+    Participant.objects.filter(user=facilitator).update(present=True)
+    assert svc.groups_fill(course=course, by=facilitator, kind=GroupKind.SURPRISES) == 0
+
+
+@pytest.mark.django_db
+def test_the_summary_counts_six_participants_and_six_interviews(room, course):
+    context = printables.summary_context(printables.course_for_print(course.pk))
+    assert (context["participant_count"], context["interview_count"]) == (PHONES, PHONES)
+    assert context["chart"]["total"] == PHONES
+    assert len(context["learnings"]) == PHONES
+
+
+@pytest.mark.django_db
+def test_the_thank_you_counts_six_sheets(room, course):
+    assert thanks_context(course)["sheet_count"] == PHONES
+
+
+@pytest.mark.django_db
+def test_the_interview_period_lists_the_six(room, course, facilitator_client):
+    html = page(facilitator_client, "dialogue:interviews", course)
+    assert "6 deltagere" in html and "6 har afleveret" in html
+
+
+@pytest.mark.django_db
+def test_the_sheets_export_has_six_rows(room, course, facilitator_client):
+    response = facilitator_client.get(reverse("dialogue:export", args=[course.pk, "ark"]))
+    assert len(response.content.decode("utf-8-sig").strip().splitlines()) == 1 + PHONES
+
+
+@pytest.mark.django_db
+def test_the_facilitator_is_not_a_participant_but_the_example_is_found(room, course, facilitator):
+    assert Participant.objects.filter(course=course).taking_part().count() == PHONES
+    assert ReflectionSheet.objects.of_course(course).handed_in().count() == PHONES
+    assert course.example_sheet().participant.user == facilitator
 
 
 # --- votes for someone without a phone ------------------------------------------------------------

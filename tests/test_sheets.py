@@ -414,7 +414,7 @@ def test_the_overview_queries_do_not_grow_with_participants(
     )
     for person in people:
         submitted_sheet(person, positives=["a", "b"], negatives=["c"], surprises="d", experience=3, signed=True)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):  # one of them finds the facilitator's example
         response = facilitator_client.get(reverse("interviews:overview", args=[interviewing.pk]))
     assert response.content.decode().count("<article") == count
 

@@ -51,7 +51,7 @@ def _results(course: Course) -> dict:
         "total_votes": total,
         "leading": leader if leader and leader.vote_count else None,
         "proposals": list(Proposal.objects.filter(course=course).select_related("touchpoint")),
-        "participant_count": Participant.objects.filter(course=course).count(),
+        "participant_count": course.participants.taking_part().count(),
         # Read only: GET creates no row; an unsaved Kickoff shows the untouched 20 minutes.
         "kickoff": Kickoff.objects.filter(course=course).first() or Kickoff(course=course),
     }
@@ -339,7 +339,7 @@ def _messages_for(request, course: Course, kind: str, participants) -> list[Emai
 
 
 def participants_with_address(course: Course):
-    return course.participants.exclude(email="").order_by("pk")
+    return course.participants.taking_part().exclude(email="").order_by("pk")
 
 
 @require_GET
@@ -459,7 +459,7 @@ def meeting_ics(request, course):
 
 def _not_done(course: Course):
     submitted = ReflectionSheet.objects.filter(participant=OuterRef("pk"), status=SheetStatus.SUBMITTED)
-    return participants_with_address(course).exclude(Exists(submitted)).exclude(user__isnull=False)
+    return participants_with_address(course).exclude(Exists(submitted))
 
 
 @require_GET
@@ -467,7 +467,7 @@ def _not_done(course: Course):
 def interviews(request, course):
     sheets = ReflectionSheet.objects.filter(participant=OuterRef("pk"), is_example=False)
     participants = (
-        course.participants.filter(user__isnull=True)
+        course.participants.taking_part()
         .annotate(
             has_submitted=Exists(sheets.filter(status=SheetStatus.SUBMITTED)),
             has_draft=Exists(sheets.filter(status=SheetStatus.DRAFT)),

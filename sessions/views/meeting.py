@@ -67,9 +67,9 @@ def _meeting_context(course, *, with_prompts: bool = False) -> dict:
         if with_members:
             presenting = with_members[min(meeting.read_position, len(with_members) - 1)]
             presenting.position, presenting.total = with_members.index(presenting) + 1, len(with_members)
-    participants = list(course.participants.order_by("pk"))
+    participants = list(course.participants.taking_part().order_by("pk"))
     present = [p for p in participants if p.present]
-    sheets = ReflectionSheet.objects.of_course(course).filter(is_example=False)
+    sheets = ReflectionSheet.objects.of_course(course).handed_in()
     return {
         "course": course,
         "meeting": meeting,
@@ -94,8 +94,8 @@ def _meeting_context(course, *, with_prompts: bool = False) -> dict:
         "zone_counts": {z: sum(1 for p in present if p.zone == z) for z in Zone.values},
         "unzoned": sum(1 for p in present if not p.zone),
         "proposals": list(svc.ranked_proposals(course)),
-        "sheet_count": sheets.filter(status="submitted").count(),
-        "sheet_people": sheets.filter(status="submitted").values("participant").distinct().count(),
+        "sheet_count": sheets.count(),
+        "sheet_people": sheets.values("participant").distinct().count(),
         "inspiration": svc.INSPIRATION,
         "poll_seconds": POLL_SECONDS,
         "is_last": bool(activities) and activity is not None and activities[-1].pk == activity.pk,

@@ -62,7 +62,7 @@ def course_detail(request, course):
             "kickoff_agenda": [entry for entry in agenda if entry.phase == AgendaPhase.KICKOFF],
             "meeting_agenda": [entry for entry in agenda if entry.phase == AgendaPhase.FOLLOWUP],
             "can_manage": course.is_managed_by(request.user),
-            "participant_count": course.participants.count(),
+            "participant_count": course.participants.taking_part().count(),
             "phases": list(CoursePhase),
             "photos": course.photos.all(),
         },

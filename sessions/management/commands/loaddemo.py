@@ -147,6 +147,20 @@ PEOPLE = [
         },
         4,
     ),
+    (
+        "",
+        {
+            "context": "Forælder bookede tid til pas til sit barn fra tabletten derhjemme.",
+            "age_band": "40–59",
+            "answer_1": "Godt, at hun kunne se alle ledige tider på én gang.",
+            "answer_2": "Hun kunne ikke se, om barnet skulle med til aftalen.",
+            "positives": ["Overblik over ledige tider"],
+            "negatives": ["Uklart hvem der skal møde op"],
+            "surprises": "At hun ringede bagefter for at spørge alligevel.",
+            "learnings": "Skriv i bekræftelsen, hvem der skal møde op.",
+        },
+        3,
+    ),
 ]
 FACILITATOR_EXAMPLE = {
     "context": "Spurgte en borger i forhallen, lige efter hun havde booket tid til pas på mobilen.",
@@ -223,13 +237,12 @@ class Command(BaseCommand):
             recruitment_plan="Vi spørger borgere i forhallen lige efter deres aftale.",
             created_by=facilitator,
         )
+        # The facilitator's own row holds the example sheet only: the eight phones are the participants.
         host = Participant.objects.create(course=course, display_name="Frida (facilitator)", user=facilitator)
-        people = [host] + [
-            Participant.objects.create(course=course, display_name=name) for name, _answers, _experience in PEOPLE
-        ]
+        people = [Participant.objects.create(course=course, display_name=name) for name, _answers, _exp in PEOPLE]
         now = timezone.now()
         self.sheet(host, FACILITATOR_EXAMPLE, 4, today - timedelta(days=22), now, is_example=True)
-        for participant, (_name, answers, experience) in zip(people[1:], PEOPLE, strict=True):
+        for participant, (_name, answers, experience) in zip(people, PEOPLE, strict=True):
             self.sheet(participant, answers, experience, today - timedelta(days=12), now)
 
         choices = [booking, booking, touchpoints[1], booking, touchpoints[5], booking, touchpoints[1], booking]
