@@ -101,8 +101,20 @@ class TouchpointForm(TextGuardFormMixin, NoCprFormMixin, forms.ModelForm):
 
 
 class CourseForm(TextGuardFormMixin, NoCprFormMixin, forms.ModelForm):
-    """Title, the touchpoint to propose, and when and where the follow-up meeting is."""
+    """Title, the touchpoint to propose, and when and where the kick-off and the follow-up meeting are."""
 
+    kickoff_date = forms.DateField(
+        label=_("Dato for opstartsmødet"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Skriv datoen som dd-mm-åååå.")},
+    )
+    kickoff_time = forms.TimeField(
+        label=_("Klokkeslæt"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": _("Skriv klokkeslættet som tt:mm.")},
+    )
     meeting_date = forms.DateField(
         label=_("Dato for opsamlingsmødet"),
         required=False,
@@ -118,10 +130,11 @@ class CourseForm(TextGuardFormMixin, NoCprFormMixin, forms.ModelForm):
 
     class Meta:
         model = Course
-        fields = ["title", "proposed_touchpoint", "meeting_place", "interview_deadline", "anonymous"]
+        fields = ["title", "proposed_touchpoint", "kickoff_place", "meeting_place", "interview_deadline", "anonymous"]
         labels = {
             "title": _("Titel"),
             "proposed_touchpoint": _("Det servicemøde, du vil foreslå"),
+            "kickoff_place": _("Sted for opstartsmødet"),
             "meeting_place": _("Sted for opsamlingsmødet"),
             "interview_deadline": _("Frist for interviewene"),
             "anonymous": _("Deltagerne er anonyme, medmindre de selv skriver deres navn"),
@@ -135,25 +148,36 @@ class CourseForm(TextGuardFormMixin, NoCprFormMixin, forms.ModelForm):
         self.fields["proposed_touchpoint"].queryset = workplace.touchpoints.active()
         self.fields["proposed_touchpoint"].empty_label = _("Vælg senere")
         self.fields["interview_deadline"].error_messages["invalid"] = _("Skriv datoen som dd-mm-åååå.")
-        if self.instance.meeting_starts_at:
-            starts = timezone.localtime(self.instance.meeting_starts_at)
-            self.initial.setdefault("meeting_date", starts.date())
-            self.initial.setdefault("meeting_time", starts.time())
+        for meeting in ("kickoff", "meeting"):
+            starts = getattr(self.instance, f"{meeting}_starts_at")
+            if starts:
+                starts = timezone.localtime(starts)
+                self.initial.setdefault(f"{meeting}_date", starts.date())
+                self.initial.setdefault(f"{meeting}_time", starts.time())
 
     def clean(self):
         cleaned = super().clean()
+        kickoff, kickoff_at = cleaned.get("kickoff_date"), cleaned.get("kickoff_time")
+        if kickoff_at and not kickoff:
+            self.add_error("kickoff_date", _("Skriv også datoen for opstartsmødet."))
         day, at = cleaned.get("meeting_date"), cleaned.get("meeting_time")
         if at and not day:
             self.add_error("meeting_date", _("Skriv også datoen for opsamlingsmødet."))
+        if kickoff and day and kickoff > day:
+            self.add_error("kickoff_date", _("Opstartsmødet skal ligge før opsamlingsmødet."))
         deadline = cleaned.get("interview_deadline")
         if day and deadline and deadline > day:
             self.add_error("interview_deadline", _("Fristen for interviewene skal ligge før opsamlingsmødet."))
         return cleaned
 
+    def _starts_at(self, meeting: str):
+        day, at = self.cleaned_data.get(f"{meeting}_date"), self.cleaned_data.get(f"{meeting}_time")
+        return timezone.make_aware(datetime.combine(day, at or time(9, 0))) if day else None
+
     def save(self, commit=True):
         course = super().save(commit=False)
-        day, at = self.cleaned_data.get("meeting_date"), self.cleaned_data.get("meeting_time")
-        course.meeting_starts_at = timezone.make_aware(datetime.combine(day, at or time(9, 0))) if day else None
+        course.kickoff_starts_at = self._starts_at("kickoff")
+        course.meeting_starts_at = self._starts_at("meeting")
         if commit:
             course.save()
         return course

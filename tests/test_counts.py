@@ -5,7 +5,7 @@ six participants and six interviews everywhere. A vote for someone without a pho
 """
 
 import uuid
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.db import connection
@@ -18,7 +18,9 @@ from sessions import meeting as svc
 from sessions import printables
 from sessions.export import votes as votes_csv
 from sessions.followup import thanks_context
-from sessions.models import Group, GroupKind, Participant, Vote
+from sessions.models import Course, Group, GroupKind, Participant, Vote
+
+from .conftest import logged_in
 
 PHONES = 6
 
@@ -222,3 +224,57 @@ def test_the_migration_turns_nameless_voters_into_votes_without_participant(tool
     assert Vote.objects.filter(course_id=course.pk).count() == 3
     assert Vote.objects.get(course_id=course.pk, touchpoint=touchpoints[0]).participant is None
     assert list(Group.objects.get(course_id=course.pk).members.values_list("pk", flat=True)) == [phone.pk]
+
+
+# --- the kick-off's date, time and place ----------------------------------------------------------
+
+
+def course_form_data(**extra):
+    return {"title": "Tidsbestilling", "anonymous": "on", **extra}
+
+
+@pytest.mark.django_db
+def test_the_course_form_sets_the_kickoff(course, facilitator_client):
+    url = reverse("dialogue:course_edit", args=[course.pk])
+    data = course_form_data(kickoff_date="2030-03-04", kickoff_time="09:30", kickoff_place="Personalestuen")
+    assert facilitator_client.post(url, data).status_code == 302
+    course.refresh_from_db()
+    assert timezone.localtime(course.kickoff_starts_at).date().isoformat() == "2030-03-04"
+    assert timezone.localtime(course.kickoff_starts_at).time() == time(9, 30)
+    assert course.kickoff_place == "Personalestuen"
+    assert "Personalestuen" in page(facilitator_client, "dialogue:course", course)
+
+
+@pytest.mark.django_db
+def test_the_course_form_shows_the_kickoff_it_has(course, facilitator_client):
+    Course.objects.filter(pk=course.pk).update(
+        kickoff_starts_at=timezone.make_aware(timezone.datetime(2030, 3, 4, 9, 30)), kickoff_place="Kantinen"
+    )
+    html = page(facilitator_client, "dialogue:course_edit", course)
+    assert 'value="2030-03-04"' in html and 'value="09:30"' in html and 'value="Kantinen"' in html
+
+
+@pytest.mark.django_db
+def test_a_kickoff_time_without_a_date_is_refused(course, facilitator_client):
+    url = reverse("dialogue:course_edit", args=[course.pk])
+    response = facilitator_client.post(url, course_form_data(kickoff_time="09:30"))
+    assert response.status_code == 400
+    assert "Skriv også datoen for opstartsmødet." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_kickoff_must_come_before_the_meeting(course, facilitator_client):
+    url = reverse("dialogue:course_edit", args=[course.pk])
+    data = course_form_data(kickoff_date="2030-03-20", meeting_date="2030-03-10")
+    response = facilitator_client.post(url, data)
+    assert "Opstartsmødet skal ligge før opsamlingsmødet." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_new_course_gets_its_kickoff_from_the_form(workplace, tool, facilitator):
+    client = logged_in(facilitator)
+    data = course_form_data(workplace=workplace.pk, kickoff_date="2030-03-04", kickoff_place="Mødelokale 2")
+    assert client.post(reverse("dialogue:course_new"), data).status_code == 302
+    course = Course.objects.get()
+    assert timezone.localtime(course.kickoff_starts_at).time() == time(9, 0)
+    assert course.kickoff_place == "Mødelokale 2"

@@ -144,6 +144,8 @@ def course_new(request):
                     for name in (
                         "title",
                         "proposed_touchpoint",
+                        "kickoff_starts_at",
+                        "kickoff_place",
                         "meeting_starts_at",
                         "meeting_place",
                         "interview_deadline",
