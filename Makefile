@@ -7,7 +7,13 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install browser-deps check-deploy clean
+# The Nu Html Checker for tests/test_valid_html.py: vnu.jar from npm's vnu-jar, run with Java.
+VNU_VERSION := 26.9.27
+VNU_DIR := $(VENV)/vnu
+VNU_JAR := $(VNU_DIR)/node_modules/vnu-jar/build/dist/vnu.jar
+VNU_STAMP := $(VNU_DIR)/.installed-$(VNU_VERSION)
+
+.PHONY: run test bench install browser-deps vnu check-deploy clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
@@ -38,10 +44,28 @@ browser-deps:
 		echo "  sudo apt-get install chromium poppler-utils gettext fonts-dejavu-core"; exit 1; \
 	fi
 
-test: $(STAMP) browser-deps
+# Java (Debian's headless JRE) and npm when missing, then vnu.jar at a pinned version into .venv/vnu.
+$(VNU_STAMP): | $(STAMP)
+	@missing="$$(command -v java >/dev/null || echo default-jre-headless) $$(command -v npm >/dev/null || echo npm)"; \
+	if [ -z "$${missing// }" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian packages: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+		echo "The HTML checker needs Java and npm. Install them with:"; \
+		echo "  sudo apt-get install $$missing"; exit 1; \
+	fi
+	npm install --prefix $(VNU_DIR) --no-save --no-audit --no-fund --loglevel=error vnu-jar@$(VNU_VERSION)
+	test -f $(VNU_JAR)
+	rm -f $(VNU_DIR)/.installed-*
+	touch $(VNU_STAMP)
+
+vnu: $(VNU_STAMP)
+
+test: $(STAMP) browser-deps vnu
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -q
+	VNU_JAR=$(abspath $(VNU_JAR)) DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -q
 	$(PY) manage.py makemigrations --check --dry-run
 
 bench: $(STAMP)
