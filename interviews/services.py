@@ -6,6 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sessions.closing import ensure_open
 from sessions.models import Course, CoursePhase, Participant
 
 from .models import ReflectionSheet, SheetStatus
@@ -29,6 +30,7 @@ def sheets_editable(course: Course, now=None) -> bool:
 
 
 def sheet_create(*, participant: Participant, is_example: bool = False) -> ReflectionSheet:
+    ensure_open(participant.course)
     if not sheets_editable(participant.course):
         raise ValidationError(LOCKED_MESSAGE, code="locked")
     return ReflectionSheet.objects.create(
@@ -56,6 +58,7 @@ def sheet_save(
     """
     if sheet.participant_id != participant.pk:
         raise ValidationError(_("Arket tilhører en anden deltager."), code="forbidden")
+    ensure_open(participant.course)
     if not sheets_editable(participant.course):
         raise ValidationError(LOCKED_MESSAGE, code="locked")
     with transaction.atomic():

@@ -1,12 +1,45 @@
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
-from .models import Course, Participant
+from .models import Course, CoursePhase, Participant
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def open_when_closed(view):
+    """Mark a view that may write to a closed course (reopening it); every other POST is refused."""
+    view.open_when_closed = True
+    return view
+
+
+def _refused_when_closed(request, view, course_phase: str, landing: str):
+    """A write to a closed course, answered in the form the page asked for; None when it may go ahead.
+
+    The services refuse such writes too (`closing.ensure_open`); this catches every view in one place,
+    also those that save a form themselves, and sends the browser to the page that says the course is closed.
+    """
+    if request.method in SAFE_METHODS or course_phase != CoursePhase.CLOSED:
+        return None
+    if getattr(view, "open_when_closed", False):
+        return None
+    from .closing import COURSE_CLOSED
+
+    message = str(COURSE_CLOSED)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"saved": False, "closed": True, "errors": {"__all__": [message]}}, status=403)
+    messages.error(request, message)
+    if getattr(request, "htmx", False):
+        response = HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
+        response["HX-Redirect"] = landing
+        return response
+    return redirect(landing)
 
 
 def member_required(view):
@@ -21,6 +54,9 @@ def member_required(view):
         course = get_object_or_404(
             Course.objects.visible_to(request.user).select_related("workplace", "tool"), pk=course_id
         )
+        refused = _refused_when_closed(request, view, course.phase, reverse("dialogue:course", args=[course.pk]))
+        if refused is not None:
+            return refused
         return view(request, course, *args, **kwargs)
 
     return wrapper
@@ -80,6 +116,10 @@ def participant_required(view):
                 raise PermissionDenied
             course = get_object_or_404(Course, pk=course_id)
             return redirect(reverse("dialogue:join_code", args=[course.join_code]))
+        landing = reverse("dialogue:participant_home", args=[course_id])
+        refused = _refused_when_closed(request, view, participant.course.phase, landing)
+        if refused is not None:
+            return refused
         return view(request, participant, *args, **kwargs)
 
     return wrapper

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from borgerblik.inputs import parse_id, validate_no_nul
 from borgerblik.privacy import validate_no_cpr
 
+from .closing import ensure_open
 from .models import Card, Course, Decision, DecisionKind, GroupKind, MethodProposal, Surprise, Zone
 from .printables import card_tree
 
@@ -128,6 +129,7 @@ def _clean_kind(kind: str) -> str:
 
 def decision_sort(*, course: Course, source: str, kind: str, user=None) -> Decision:
     """Sort an insight of the meeting; sorting it again moves it to the new kind."""
+    ensure_open(course)
     kind = _clean_kind(kind)
     text = source_text(course, source)[:DECISION_MAX]
     decision, _created = Decision.objects.update_or_create(
@@ -141,6 +143,7 @@ def decision_sort(*, course: Course, source: str, kind: str, user=None) -> Decis
 
 def decision_write(*, course: Course, kind: str, text: str, client_key: str, user=None) -> Decision:
     """A decision the leader writes in own words; the form's key stores a double tap once."""
+    ensure_open(course)
     kind, text = _clean_kind(kind), _clean_text(text)
     source = f"own:{client_key}"[:50]
     try:
@@ -157,12 +160,14 @@ def decision_write(*, course: Course, kind: str, text: str, client_key: str, use
 
 
 def decision_change(*, decision: Decision, kind: str, text: str) -> Decision:
+    ensure_open(decision.course)
     decision.kind, decision.text = _clean_kind(kind), _clean_text(text)
     decision.save(update_fields=["kind", "text", "updated_at"])
     return decision
 
 
 def decision_remove(*, decision: Decision) -> None:
+    ensure_open(decision.course)
     decision.delete()
 
 

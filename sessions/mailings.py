@@ -10,6 +10,7 @@ from django.core.mail import BadHeaderError, get_connection
 from django.db.models import F
 from django.utils import timezone
 
+from .closing import ensure_open
 from .models import Course, Mailing
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ def mailing_send(
     once: a key already recorded sends nothing again, unless `resuming` says the caller is finishing that
     sending for those it left behind (the caller leaves out everybody who got it); the record then counts
     them too."""
+    ensure_open(course)  # a closed course sends nothing more to anybody
     lock = f"mailing-send:{client_key}"
     if not cache.add(lock, True, timeout=600):
         return MailingResult(busy=True)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from borgerblik.inputs import validate_no_nul
 from borgerblik.privacy import contains_cpr
 
+from .closing import ensure_open
 from .models import (
     Activity,
     AgendaPhase,
@@ -126,6 +127,7 @@ def ranked_proposals(course: Course):
 def _managed(course: Course, by) -> None:
     if by is None or not by.is_authenticated or not course.is_managed_by(by):
         raise PermissionDenied
+    ensure_open(course)  # a closed course's meeting stays as it ended
 
 
 def _locked(course: Course) -> Meeting:
@@ -555,6 +557,7 @@ def card_post(*, course: Course, text: str, zone: str, client_key, participant=N
         _managed(course, by)
     elif participant is None or participant.course_id != course.pk:
         raise PermissionDenied
+    ensure_open(course)
     text = _clean_text(text, _("en virkning på kortet"))
     if zone not in Zone.values:
         raise ValidationError(_("Vælg positiv eller negativ zone."))
@@ -587,6 +590,7 @@ def suggestion_key(participant: Participant, zone: str, text: str) -> uuid.UUID:
 
 def surprise_post(*, participant: Participant, text: str, client_key) -> Surprise:
     course = participant.course
+    ensure_open(course)
     _open_for_phones(course.pk)
     text = _clean_text(text, _("en overraskelse"))
     key = _key(client_key)
@@ -617,6 +621,7 @@ def proposal_post(*, course: Course, text: str, client_key, participant=None, by
     elif participant is None or participant.course_id != course.pk:
         raise PermissionDenied
     else:
+        ensure_open(course)
         _open_for_phones(course.pk)
     text = _clean_text(text, _("dit forslag"))
     key = _key(client_key)
@@ -638,6 +643,7 @@ def _dot_once(proposal: MethodProposal, participant: Participant | None, client_
 
 def dot_place(*, participant: Participant, proposal_id: int, client_key) -> Dot:
     """Put one of the participant's three dots on a proposal; the same tap sent twice places one dot."""
+    ensure_open(participant.course)
     _open_for_phones(participant.course_id)
     key = _key(client_key)
     with transaction.atomic():
@@ -654,6 +660,7 @@ def dot_place(*, participant: Participant, proposal_id: int, client_key) -> Dot:
 
 
 def dot_remove(*, participant: Participant, proposal_id: int) -> None:
+    ensure_open(participant.course)
     _open_for_phones(participant.course_id)
     dot = Dot.objects.filter(participant=participant, proposal_id=proposal_id).order_by("-pk").first()
     if dot is None:

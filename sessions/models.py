@@ -11,8 +11,10 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat, Lower
 from django.utils import formats, timezone
+from django.utils.functional import lazy
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 # No 0/O, 1/l/I: a code read off a projector is typed on a phone.
 JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -354,6 +356,18 @@ class Course(models.Model):
     def is_managed_by(self, user) -> bool:
         return self.workplace.memberships.filter(user=user, role=Role.FACILITATOR).exists()
 
+    @property
+    def is_closed(self) -> bool:
+        """Closed: nothing more is written from phones or pages, and the retention period runs."""
+        return self.phase == CoursePhase.CLOSED
+
+    @property
+    def purge_after(self) -> datetime | None:
+        """When `purge_courses` deletes the course with everything in it (it runs at least daily)."""
+        if not self.is_closed or self.closed_at is None:
+            return None
+        return self.closed_at + timedelta(days=settings.BORGERBLIK_RETENTION_DAYS)
+
     def has_contributions(self) -> bool:
         """Has anybody written anything in the course: a sheet (a draft too), a card, a surprise, a
         proposal (kick-off or method)? They wrote it under the anonymity the course promised then."""
@@ -408,12 +422,26 @@ class Course(models.Model):
             "meeting_place": self.meeting_place,
             "deadline": formats.date_format(self.interview_deadline, "DATE_FORMAT") if self.interview_deadline else "",
             "touchpoint_examples": ", ".join(t.name.lower() for t in self.workplace.touchpoints.active()[:6]),
+            # Read from the agenda only where a text asks for it: phones poll texts that do not.
+            "programme": lazy(self.programme_text, str)(),
         }
         example = self.example_sheet()
         if example:
             values["own_example"] = example.answers.get("context", "")
             values["own_surprise"] = example.answers.get("surprises", "")
         return values
+
+    def programme_text(self) -> str:
+        """The follow-up meeting's items after its introduction with their minutes from the agenda, e.g.
+        »Borgernes reaktioner« 20 minutter, »Hvad har overrasket os?« 15 minutter og »Hvad kan vi lære?« 15 minutter."""
+        items = [item for item in self.tool.agenda_items.all() if item.phase == AgendaPhase.FOLLOWUP][1:]
+        parts = [
+            f"»{item.title}« "
+            + ngettext("%(minutes)s minut", "%(minutes)s minutter", item.duration_minutes)
+            % {"minutes": item.duration_minutes}
+            for item in items
+        ]
+        return str(get_text_list(parts, _("og"))) if parts else ""
 
     def example_sheet(self):
         """The facilitator's own reflection sheet, marked as the example for the kick-off."""
@@ -454,7 +482,12 @@ BLANK = "______"
 
 def fill_placeholders(text: str, values: dict[str, str]) -> str:
     """Replace {name} by its value; an unknown or empty value leaves the guide's blank line."""
-    return PLACEHOLDER.sub(lambda match: values.get(match.group(1)) or BLANK, text)
+
+    def value(match) -> str:
+        found = values.get(match.group(1))
+        return (str(found) if found is not None else "") or BLANK
+
+    return PLACEHOLDER.sub(value, text)
 
 
 class Zone(models.TextChoices):

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from .closing import ensure_open
 from .models import Course, Photo
 
 MAX_BYTES = 15 * 1024 * 1024
@@ -166,6 +167,7 @@ def photo_clean(upload) -> CleanPhoto:
 
 def photos_add(*, course: Course, uploads: list, user) -> tuple[list[Photo], list[str]]:
     """Store every good upload; returns the photos stored and a Danish message per refused file."""
+    ensure_open(course)
     errors: list[str] = []
     if len(uploads) > MAX_FILES:
         errors.append(_("Højst %(n)d billeder ad gangen. De første %(n)d er taget med.") % {"n": MAX_FILES})
@@ -188,4 +190,5 @@ def photos_add(*, course: Course, uploads: list, user) -> tuple[list[Photo], lis
 
 def photo_delete(*, photo: Photo) -> None:
     """Remove the photo; `signals.photo_files_removed` takes its files."""
+    ensure_open(photo.course)
     photo.delete()

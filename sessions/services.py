@@ -12,6 +12,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .closing import ensure_open
 from .models import (
     ChecklistItem,
     ChecklistTick,
@@ -205,6 +206,7 @@ def touchpoints_add_examples(*, workplace: Workplace) -> int:
 
 
 def checklist_tick(*, course: Course, item: ChecklistItem, done: bool, user=None) -> None:
+    ensure_open(course)
     if item.tool_id != course.tool_id:
         raise ValidationError(_("Punktet hører ikke til dette forløbs tjekliste."))
     if done:
@@ -281,6 +283,7 @@ def proposal_post(*, course: Course, name: str, participant: Participant | None 
 def proposal_accept(*, proposal: Proposal) -> Touchpoint:
     """Put a proposal from the room on the workplace's list (reusing a touchpoint of that name)."""
     course = proposal.course
+    ensure_open(course)
     with transaction.atomic():
         touchpoint = Touchpoint.objects.filter(workplace=course.workplace, name__iexact=proposal.name).first()
         if touchpoint is None:
@@ -308,6 +311,7 @@ def touchpoint_choose(*, course: Course, touchpoint: Touchpoint) -> Course:
 
 
 def timer_start(*, course: Course) -> Kickoff:
+    ensure_open(course)
     with transaction.atomic():
         kickoff = Kickoff.objects.select_for_update().get(pk=kickoff_for(course).pk)
         if kickoff.timer_started_at is None:
@@ -321,6 +325,7 @@ def timer_start(*, course: Course) -> Kickoff:
 
 
 def timer_pause(*, course: Course) -> Kickoff:
+    ensure_open(course)
     with transaction.atomic():
         kickoff = Kickoff.objects.select_for_update().get(pk=kickoff_for(course).pk)
         if kickoff.timer_started_at is not None:
@@ -332,6 +337,7 @@ def timer_pause(*, course: Course) -> Kickoff:
 
 
 def timer_reset(*, course: Course) -> Kickoff:
+    ensure_open(course)
     with transaction.atomic():
         kickoff = Kickoff.objects.select_for_update().get(pk=kickoff_for(course).pk)
         kickoff.timer_elapsed = 0

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from .views import export, followup, join, kickoff, meeting, pages, photos, preparation, printables
+from .views import closing, export, followup, join, kickoff, meeting, pages, photos, preparation, printables
 
 app_name = "dialogue"
 urlpatterns = [
     # Pages for facilitators and leaders
     path("", pages.home, name="home"),
     path("forloeb/<int:course_id>/", pages.course_detail, name="course"),
+    path("forloeb/<int:course_id>/afslut/", closing.course_close, name="course_close"),
+    path("forloeb/<int:course_id>/genaabn/", closing.course_reopen, name="course_reopen"),
     path("tilgaengelighed/", pages.accessibility, name="accessibility"),
     # Kick-off and joining from phones (issue 3)
     path("deltag/", join.join, name="join"),
