@@ -282,6 +282,7 @@ PLACEHOLDER_NAMES = {
     "meeting_place": _("stedet for opsamlingsmødet"),
     "deadline": _("fristen for interviewene"),
     "touchpoint_examples": _("eksempler fra jeres liste over servicemøder"),
+    "programme": _("opsamlingsmødets punkter efter introduktionen med deres minutter"),
     "own_example": _("dit eget eksempel (kun i stikordene)"),
     "own_surprise": _("det, der overraskede dig selv (kun i stikordene)"),
 }
