@@ -1,8 +1,11 @@
 """The kick-off: voting and proposing from phones, the facilitator's view and the presenter screen."""
 
+import re
+
 import pytest
 from django.test import Client
 
+from sessions import services
 from sessions.decorators import participant_remember
 from sessions.models import CoursePhase, Kickoff, Participant, Proposal, Touchpoint, Vote
 from sessions.services import vote_cast
@@ -444,3 +447,25 @@ def test_editing_the_list_refreshes_the_screens(course, touchpoints, facilitator
     response = facilitator_client.get(live(course), HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
     assert "SMS-påmindelser" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_phone_status_brings_the_new_step_and_a_grown_list(
+    phone_of, course, touchpoints, facilitator_client, django_assert_max_num_queries
+):
+    """A poll that shows the list as it is costs three queries; a proposal put on the list comes with the next
+    poll, and a confirmed choice brings the new step with a notice (issue 11)."""
+    phone = phone_of()
+    page = phone.get(f"/deltager/{course.pk}/").content.decode()
+    url = re.search(r'hx-get="([^"]*status/[^"]*)"', page).group(1).replace("&amp;", "&")
+    with django_assert_max_num_queries(3):
+        body = phone.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "phone-choices" not in body and "gået videre" not in body
+    Proposal.objects.create(course=course, name="Chatbot")
+    services.proposal_accept(proposal=Proposal.objects.get(name="Chatbot"))
+    body = phone.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="phone-choices" hx-swap-oob="true"' in body and "Chatbot" in body and "gået videre" not in body
+    facilitator_client.post(f"/forloeb/{course.pk}/opstart/vaelg/", {"touchpoint": touchpoints[0].pk})
+    body = phone.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Forløbet er gået videre" in body and 'aria-labelledby="now-heading" hx-swap-oob="true"' in body
+    assert "Spørg mindst én borger" in body and 'id="phone-propose" hx-swap-oob="true"' in body

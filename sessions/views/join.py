@@ -1,6 +1,7 @@
 """Joining a course from a phone, and the phone's "what to do now" page (participant_home)."""
 
 import logging
+import zlib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from interviews.models import SheetStatus
 from .. import ratelimit, services
 from ..decorators import participant_from_request, participant_remember, participant_required
 from ..forms import JoinCodeForm, JoinForm, ProposalForm, VoteForm, normalise_join_code
-from ..models import Course, CoursePhase, Participant
+from ..models import Course, CoursePhase, Participant, Touchpoint
 
 logger = logging.getLogger(__name__)
 
@@ -154,12 +155,14 @@ def _home_context(request, participant: Participant, **extra) -> dict:
     )
     voting = course.phase in services.VOTING_PHASES and not course.chosen_touchpoint_id
     vote = participant.votes.first()
+    touchpoints = list(course.workplace.touchpoints.active()) if voting else []
     context = {
         "participant": participant,
         "course": course,
         "voting": voting,
         "vote": vote,
-        "touchpoints": course.workplace.touchpoints.active() if voting else [],
+        "touchpoints": touchpoints,
+        "list_version": _list_version(course, touchpoints) if voting else "",
         "return_link": request.build_absolute_uri(reverse("dialogue:participant_return", args=[participant.token])),
         "sheets_url": reverse("interviews:sheets", args=[course.pk]),
         "guide_url": reverse("interviews:guide", args=[course.pk]),
@@ -216,22 +219,51 @@ def participant_propose(request, participant):
     return render(request, "sessions/participant_home.html", context, status=400)
 
 
+def _list_version(course: Course, touchpoints) -> str:
+    """Changes when the list a phone votes from changes (a proposal put on it, a name, the facilitator's pick)."""
+    shown = repr([(t.pk, t.name) for t in touchpoints] + [course.proposed_touchpoint_id])
+    return f"{zlib.crc32(shown.encode()):08x}"
+
+
+def _step(phase: str, chosen) -> str:
+    """What the phone's page asks of its participant: vote, or the phase's own step."""
+    return "vote" if phase in services.VOTING_PHASES and not chosen else phase
+
+
+def _status_state(request, participant) -> dict:
+    """What the polling phone shows (from its query string) against what it should show now."""
+    if not hasattr(request, "_phone_state"):
+        course = participant.course
+        version = ""
+        if request.GET.get("liste") and _step(course.phase, course.chosen_touchpoint_id) == "vote":
+            version = _list_version(course, Touchpoint.objects.filter(workplace_id=course.workplace_id).active())
+        request._phone_state = {
+            "shown": (request.GET.get("fase", ""), request.GET.get("valgt", ""), request.GET.get("liste", "")),
+            "now": (course.phase, str(course.chosen_touchpoint_id or ""), version),
+        }
+    return request._phone_state
+
+
 def _status_etag(request, participant, *args, **kwargs) -> str:
-    course = participant.course
-    shown = f"{request.GET.get('fase', '')}-{request.GET.get('valgt', '')}"
-    return f"phone-{course.pk}-{course.phase}-{course.chosen_touchpoint_id or 0}-{shown}-{get_language()}"
+    state = _status_state(request, participant)
+    return f"phone-{participant.course_id}-{'-'.join(state['now'])}-{'-'.join(state['shown'])}-{get_language()}"
 
 
 @require_GET
 @participant_required
 @condition(etag_func=_status_etag)
 def participant_status(request, participant):
-    """Polled by the phone: says when the course has moved on since the page was shown (display only)."""
+    """Polled by the phone (display only). When the course has moved on since the page was shown, the
+    answer also brings the new step and a notice that stays until tapped; when the list to vote from has
+    changed, the new list. Nothing the participant is typing is in what it replaces."""
     course = participant.course
-    shown = (request.GET.get("fase", ""), request.GET.get("valgt", ""))
-    changed = shown != (course.phase, str(course.chosen_touchpoint_id or ""))
-    response = render(
-        request, "sessions/participant_home.html#status", {"course": course, "changed": changed, "polling": True}
-    )
+    state = _status_state(request, participant)
+    (shown_phase, shown_chosen, shown_list), (phase, chosen, version) = state["shown"], state["now"]
+    moved = _step(shown_phase, shown_chosen) != _step(phase, chosen)
+    if moved or (version and shown_list != version):
+        context = _home_context(request, participant, moved=moved, list_changed=not moved)
+    else:
+        context = {"course": course, "list_version": shown_list}
+    response = render(request, "sessions/participant_home.html#status", context)
     response["Cache-Control"] = "private, no-cache"
     return response

@@ -23,6 +23,45 @@
     if (etag) etags[element.id] = etag;
   });
 
+  // A swap never undoes what the person has set but not sent: a choice ticked or text typed in the part
+  // being replaced is carried into the new part (matched by id), e.g. the vote list growing by a proposal.
+  function carryChoices(old, fragment) {
+    if (!old || !fragment || !fragment.querySelector) return;
+    old.querySelectorAll("input[id], textarea[id]").forEach(function (field) {
+      var twin = fragment.querySelector("#" + CSS.escape(field.id));
+      if (!twin) return;
+      if (field.type === "radio" || field.type === "checkbox") {
+        if (field.checked === field.defaultChecked) return;
+        if (field.type === "radio" && field.checked) {
+          fragment.querySelectorAll('input[type=radio][name="' + CSS.escape(field.name) + '"]').forEach(function (other) {
+            other.removeAttribute("checked");
+          });
+        }
+        twin.toggleAttribute("checked", field.checked);
+        twin.checked = field.checked;
+      } else if (field.value !== field.defaultValue) {
+        twin.value = field.value;
+        twin.textContent = field.value;
+      }
+    });
+  }
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    carryChoices(event.detail.target, event.detail.fragment);
+  });
+
+  // The notice that the course has moved on stays until its link is tapped; then it goes, and the
+  // step it points to takes the focus (without JavaScript the link simply loads the page again).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-notice-seen]");
+    if (!link) return;
+    var step = document.getElementById(link.getAttribute("data-notice-seen"));
+    if (!step) return;
+    event.preventDefault();
+    var notice = link.closest("#phone-notice");
+    if (notice) notice.textContent = "";
+    step.focus();
+  });
+
   function pad(number) {
     return (number < 10 ? "0" : "") + number;
   }

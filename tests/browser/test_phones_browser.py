@@ -1,0 +1,119 @@
+"""Phones that must not go stale or lose a letter (issue 11), each driven as a person would in Chromium.
+
+Typing is real key presses (press_sequentially) at a fast pace, with a slow answer in flight where it
+matters: the route handler holds the request while the Playwright driver keeps typing on its own.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from sessions import meeting as svc
+from sessions import services
+from sessions.models import Meeting, Participant, Proposal
+
+from ..phones import join_as
+from .conftest import PHONE, assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE_POLL_MS = 5_000  # participant_home polls every 5 s
+MEETING_POLL_MS = 2_000
+
+
+def phone_page(browser, live_server, participant):
+    page = browser.new_context(viewport=PHONE).new_page()
+    join_as(page, live_server, participant)
+    return page
+
+
+def meeting_at(course, facilitator, key):
+    if not Meeting.objects.filter(course=course, started_at__isnull=False).exists():
+        svc.meeting_start(course=course, by=facilitator)
+    for _ in range(20):
+        meeting = Meeting.objects.select_related("activity").get(course=course)
+        if meeting.activity.key == key:
+            return meeting
+        svc.meeting_go(course=course, by=facilitator, step="next")
+    raise AssertionError(key)
+
+
+class Held:
+    """Holds the phone's POSTs (page.route) until released, so an answer arrives while keys are still
+    being pressed. A route handler that slept would hold up the test's own key presses as well."""
+
+    def __init__(self, page, pattern):
+        self.routes = []
+        page.route(pattern, self.hold)
+
+    def hold(self, route):
+        if route.request.method == "POST":
+            self.routes.append(route)
+        else:
+            route.continue_()
+
+    def release(self):
+        assert self.routes, "no request was held"
+        self.routes.pop(0).continue_()
+
+
+def near(page, locator, anchor, within=160):
+    """The locator's box is within `within` px of the anchor's box, and on screen."""
+    box, other = locator.bounding_box(), anchor.bounding_box()
+    assert box and other, "not rendered"
+    gap = max(other["y"] - (box["y"] + box["height"]), box["y"] - (other["y"] + other["height"]), 0)
+    assert gap <= within, f"{gap:.0f} px between the message and the button"
+    expect(locator).to_be_in_viewport()
+
+
+# --- the kick-off phone follows the course ------------------------------------------------------
+
+
+def test_the_phone_moves_on_with_the_course_and_says_so_until_tapped(
+    browser, live_server, visit, axe, course, touchpoints, facilitator
+):
+    mia = Participant.objects.create(course=course, display_name="Mia")
+    phone = phone_page(browser, live_server, mia)
+    visit(phone, f"{live_server.url}/deltager/{course.pk}/")
+    expect(phone.get_by_role("button", name="Stem")).to_be_visible()
+
+    services.touchpoint_choose(course=course, touchpoint=touchpoints[2])  # the facilitator confirms
+    notice = phone.get_by_text("Forløbet er gået videre")
+    expect(notice).to_be_visible(timeout=PHONE_POLL_MS + 5_000)
+    expect(phone.get_by_text("Spørg mindst én borger om oplevelsen af SMS-påmindelser")).to_be_visible()
+    expect(phone.get_by_role("button", name="Stem")).to_have_count(0)
+    phone.wait_for_timeout(2 * PHONE_POLL_MS + 1_000)  # two more polls: the notice and the new step stay
+    expect(notice).to_be_visible()
+    expect(phone.get_by_role("button", name="Stem")).to_have_count(0)
+    expect(phone.get_by_text("Spørg mindst én borger om oplevelsen af SMS-påmindelser")).to_be_visible()
+    assert_accessible(axe, phone)
+    phone.get_by_role("link", name="Se, hvad du skal nu").click()
+    expect(notice).to_have_count(0)
+    expect(phone.get_by_text("Spørg mindst én borger om oplevelsen af SMS-påmindelser")).to_be_visible()
+
+    svc.meeting_start(course=course, by=facilitator)  # "Start mødet"
+    expect(notice).to_be_visible(timeout=PHONE_POLL_MS + 5_000)
+    expect(phone.get_by_role("link", name="Gå til mødet")).to_be_visible()
+    phone.wait_for_timeout(2 * PHONE_POLL_MS + 1_000)
+    expect(notice).to_be_visible()
+    expect(phone.get_by_role("link", name="Gå til mødet")).to_be_visible()
+    phone.get_by_role("link", name="Gå til mødet").click()
+    phone.wait_for_url(f"**/deltager/{course.pk}/moede/")
+
+
+def test_an_accepted_proposal_reaches_the_phones_vote_list_and_a_choice_in_hand_is_kept(
+    browser, live_server, visit, course, touchpoints, facilitator
+):
+    mia = Participant.objects.create(course=course, display_name="Mia")
+    phone = phone_page(browser, live_server, mia)
+    visit(phone, f"{live_server.url}/deltager/{course.pk}/")
+    phone.get_by_label("Dit forslag til et digitalt servicemøde").fill("Chatbot")
+    phone.get_by_role("button", name="Send forslaget").click()
+    expect(phone.get_by_text("Tak for dit forslag")).to_be_visible()
+    phone.get_by_label(touchpoints[1].name).check()  # chosen, not yet sent
+
+    services.proposal_accept(proposal=Proposal.objects.get(course=course))  # the facilitator puts it on the list
+    expect(phone.get_by_label("Chatbot")).to_be_visible(timeout=PHONE_POLL_MS + 5_000)
+    expect(phone.get_by_label(touchpoints[1].name)).to_be_checked()
+    phone.get_by_label("Chatbot").check()
+    phone.get_by_role("button", name="Stem").click()
+    expect(phone.get_by_text("Din stemme: Chatbot")).to_be_visible()
