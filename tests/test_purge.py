@@ -189,3 +189,107 @@ def test_the_purge_deletes_ended_rate_limit_counters(db):
     )
     call_command("purge_courses")
     assert list(RateCounter.objects.all()) == [current]
+
+
+# The whole path, as a deployment runs it: closed on the course page → the daily timer runs the purge →
+# once the retention period has passed, rows, photo files and cached PDFs are gone, and nothing else is.
+
+
+def a_photo_upload(name="wall.jpg"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.effect_noise((900, 600), 40).convert("RGB").save(out, "JPEG", quality=90)
+    return SimpleUploadedFile(name, out.getvalue(), "image/jpeg")
+
+
+def app_rows(course_id: int) -> dict[str, int]:
+    """How many rows of every table of the two apps still belong to the course."""
+    from interviews.models import ReflectionSheet
+    from sessions.models import Decision, Meeting, Surprise, TrialAction
+
+    return {
+        "course": Course.objects.filter(pk=course_id).count(),
+        "participants": Participant.objects.filter(course_id=course_id).count(),
+        "sheets": ReflectionSheet.objects.filter(participant__course_id=course_id).count(),
+        "cards": Card.objects.filter(course_id=course_id).count(),
+        "surprises": Surprise.objects.filter(group__course_id=course_id).count(),
+        "decisions": Decision.objects.filter(course_id=course_id).count(),
+        "trial actions": TrialAction.objects.filter(course_id=course_id).count(),
+        "meeting": Meeting.objects.filter(course_id=course_id).count(),
+        "photos": Photo.objects.filter(course_id=course_id).count(),
+    }
+
+
+def test_a_course_closed_on_its_page_is_gone_with_its_files_and_documents_once_the_retention_period_is_over(
+    two_courses, settings, tmp_path, facilitator, monkeypatch, capsys, django_capture_on_commit_callbacks
+):
+    from interviews.models import ReflectionSheet, SheetStatus
+    from sessions.models import Decision, DecisionKind, Meeting, TrialAction
+    from tests.phones import phone_for
+
+    course, other, client, others_rows = two_courses
+    settings.MEDIA_ROOT = tmp_path
+    settings.BORGERBLIK_RETENTION_DAYS = 365
+    participant = course.participants.get()
+    ReflectionSheet.objects.create(participant=participant, status=SheetStatus.SUBMITTED, experience=5)
+    Decision.objects.create(course=course, kind=DecisionKind.KEEP, text="Hurtigt", source="own:1")
+    TrialAction.objects.create(course=course, title="Større skrift")
+    Meeting.objects.create(course=course, started_at=timezone.now(), ended_at=timezone.now())
+    upload = client.post(reverse("dialogue:photo_upload", args=[course.pk]), {"photos": [a_photo_upload()]})
+    assert upload.status_code == 302 and course.photos.count() == 1
+    course_files = {path for path in tmp_path.rglob("*") if path.is_file()}
+    assert len(course_files) >= 2  # the photo and its thumbnail (and what else is derived from them)
+    # The summary with the photo, and the participant's own sheets from the phone, are in the cache.
+    assert client.get(reverse("dialogue:printable", args=[course.pk, "opsamling"])).status_code == 200
+    phone = phone_for(participant)
+    assert phone.get(reverse("dialogue:own_sheets_pdf", args=[course.pk])).status_code == 200
+    course_cache = cache_rows() - others_rows
+    assert len(course_cache) >= len(DOCUMENTS) + 2
+
+    # Closed on the course page, after its confirmation.
+    assert client.get(reverse("dialogue:course_close", args=[course.pk])).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("dialogue:course_close", args=[course.pk])).status_code == 302
+    course.refresh_from_db()
+    assert course.phase == CoursePhase.CLOSED
+
+    def purge_at(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        capsys.readouterr()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("purge_courses")
+        return capsys.readouterr().out.splitlines()
+
+    # The timer runs daily: within the retention period nothing happens.
+    real_now = timezone.now()
+    lines = purge_at(real_now + timedelta(days=364))
+    assert len(lines) == 1 and lines[0].startswith("purge_courses: deleted 0 course(s)")
+    assert app_rows(course.pk)["course"] == 1 and cache_rows() - others_rows == course_cache
+
+    # The day after the retention period: everything of the course goes, nothing of the other course.
+    lines = purge_at(real_now + timedelta(days=366))
+    assert len(lines) == 1 and lines[0].startswith("purge_courses: deleted 1 course(s)")
+    assert "with 1 photo(s)" in lines[0]
+    assert set(app_rows(course.pk).values()) == {0}
+    assert not any(path.exists() for path in course_files)
+    assert cache_rows() == others_rows
+    assert Course.objects.filter(pk=other.pk).exists()
+    monkeypatch.undo()
+    assert_only_the_other_course_is_cached(other, client, others_rows)
+
+    # Idempotent: the next day's run finds nothing, and says so in one line.
+    lines = purge_at(real_now + timedelta(days=367))
+    assert len(lines) == 1 and lines[0].startswith("purge_courses: deleted 0 course(s)")
+
+
+def test_a_course_closed_in_the_admin_without_a_date_starts_its_retention_period_at_the_next_purge(course, capsys):
+    course.phase = CoursePhase.CLOSED
+    course.save()
+    call_command("purge_courses", days=0)
+    course.refresh_from_db()
+    assert course.closed_at is not None
+    assert "dated 1 closed course(s) without a date" in capsys.readouterr().out
