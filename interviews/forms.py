@@ -6,16 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from borgerblik.inputs import TextGuardFormMixin, validate_one_line
 from borgerblik.privacy import NoCprFormMixin, looks_like_full_name
-from sessions.models import FieldKind, SheetField
+from sessions.models import Experience, FieldKind, SheetField
 
 MAX_ITEMS = 20
-SCALE = [
-    (1, _("Meget dårlig")),
-    (2, _("Dårlig")),
-    (3, _("Hverken god eller dårlig")),
-    (4, _("God")),
-    (5, _("Meget god")),
-]
+SCALE = Experience.choices
 SMILEYS = {1: "😞", 2: "😟", 3: "😐", 4: "😊", 5: "😀"}
 
 

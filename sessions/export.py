@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from interviews.models import ReflectionSheet
 
-from .models import Card, Course, MethodProposal, Surprise, Vote
+from .models import Card, Course, Experience, FieldKind, MethodProposal, Surprise, Vote
 from .printables import sheet_rows, show_names
 
 # What a spreadsheet may read as the start of a formula, also after leading blanks or in full width.
@@ -88,6 +88,13 @@ def cards(course: Course, manager: bool = False) -> bytes:
     )
 
 
+def _cell(field, value):
+    """An answer as the sheet shows it: a point of the scale with its words, e.g. "4 – God"."""
+    if field.kind == FieldKind.SCALE and value:
+        return f"{value} – {Experience(value).label}"
+    return value
+
+
 def sheets(course: Course, manager: bool = False) -> bytes:
     names = show_names(course)
     found = list(
@@ -104,7 +111,7 @@ def sheets(course: Course, manager: bool = False) -> bytes:
         (
             [row["number"], row["sheet"].submitted_at]
             + ([row["author"]] if names else [])
-            + [value for _field, value in row["answers"]]
+            + [_cell(field, value) for field, value in row["answers"]]
             for row in rows
         ),
     )

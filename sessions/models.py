@@ -194,6 +194,17 @@ class FieldKind(models.TextChoices):
     SCALE = "scale", _("Skala 1–5")
 
 
+class Experience(models.IntegerChoices):
+    """The five points of a "scale" field (the citizen's overall experience), worded once for the phone's
+    sheet, the overview, the PDFs and the export."""
+
+    VERY_BAD = 1, _("Meget dårlig")
+    BAD = 2, _("Dårlig")
+    NEUTRAL = 3, _("Hverken god eller dårlig")
+    GOOD = 4, _("God")
+    VERY_GOOD = 5, _("Meget god")
+
+
 class SheetField(models.Model):
     """A field of the reflection sheet (M2).
 

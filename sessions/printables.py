@@ -25,6 +25,8 @@ from .models import (
     AgendaPhase,
     ChecklistStage,
     Course,
+    Experience,
+    FieldKind,
     Group,
     GroupKind,
     MethodProposal,
@@ -141,7 +143,9 @@ def sheet_rows(course: Course, sheets) -> list[dict]:
     fields = list(course.tool.sheet_fields.all())
     names = show_names(course)
     rows = []
-    for number, sheet in enumerate(sheets, start=1):
+    number = 0
+    for sheet in sheets:
+        number += 0 if sheet.is_example else 1  # the facilitator's example is the example, not interview no. 1
         answers = []
         for field in fields:
             if field.key == "interviewed_on":
@@ -155,7 +159,7 @@ def sheet_rows(course: Course, sheets) -> list[dict]:
             answers.append((field, value))
         rows.append(
             {
-                "number": number,
+                "number": None if sheet.is_example else number,
                 "sheet": sheet,
                 "author": sheet.participant.display_name if names else "",
                 "answers": answers,
@@ -195,13 +199,7 @@ def experience_chart(sheets) -> dict:
     counts = Counter(sheet.experience for sheet in sheets if sheet.experience)
     total = sum(counts.values())
     top = max(counts.values(), default=0) or 1
-    labels = {
-        1: _("Meget dårlig"),
-        2: _("Dårlig"),
-        3: _("Middel"),
-        4: _("God"),
-        5: _("Meget god"),
-    }
+    labels = dict(Experience.choices)
     bars = []
     for index, score in enumerate(range(1, 6)):
         height = round(120 * counts[score] / top)
@@ -245,13 +243,43 @@ def m1_context(course: Course, **_kwargs) -> dict:
     }
 
 
+# Writing lines per field of the blank M2: the interview's answers get the most room.
+M2_LINES = {FieldKind.DATE: 1, FieldKind.TEXT: 1, FieldKind.ITEMS: 5, FieldKind.LONG_TEXT: 5}
+
+
+def m2_fields(course: Course) -> list[dict]:
+    """The sheet's fields with the interview question each answers (as asked in this course) and, for the
+    blank sheet, its writing lines. The fields after the last answer to a question start the second page:
+    the interview on one page, the reflection on the other, both filled."""
+    asked = {question.pk: text for question, text in questions(course)}
+    fields = list(course.tool.sheet_fields.all())
+    answered = [index for index, field in enumerate(fields) if field.question_id in asked]
+    turn = answered[-1] + 1 if answered and answered[-1] + 1 < len(fields) else None
+    return [
+        {
+            "field": field,
+            "question": asked.get(field.question_id, ""),
+            "lines": range(M2_LINES.get(field.kind, 0) + (2 if field.question_id in asked else 0)),
+            "new_page": index == turn,
+        }
+        for index, field in enumerate(fields)
+    ]
+
+
 def m2_context(course: Course, *, sheets=None, **_kwargs) -> dict:
+    fields = m2_fields(course)
+    rows = sheet_rows(course, sheets) if sheets is not None else None
+    for row in rows or []:
+        answers = []
+        for entry, (field, value) in zip(fields, row["answers"], strict=True):
+            label = Experience(value).label if field.kind == FieldKind.SCALE and value else ""
+            answers.append({**entry, "value": value, "label": label})
+        row["answers"] = answers
     return {
         **base_context(course),
-        "questions": questions(course),
-        "fields": list(course.tool.sheet_fields.all()),
-        "sheets": sheet_rows(course, sheets) if sheets is not None else None,
-        "scale": range(1, 6),
+        "fields": fields,
+        "sheets": rows,
+        "scale": Experience.choices,
     }
 
 

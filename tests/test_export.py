@@ -116,7 +116,7 @@ def test_sheets_export_submitted_sheets_only_with_every_field(filled, facilitato
     table = rows(facilitator_client.get(url(filled, "ark")))
     text = "\n".join(";".join(row) for row in table)
     assert len(table) == 2
-    assert "Hurtigt | Nemt" in text and "Ingen ringede" in text and "4" in table[1]
+    assert "Hurtigt | Nemt" in text and "Ingen ringede" in text and "4 – God" in table[1]
     assert "En kladde" not in text
 
 

@@ -1,12 +1,20 @@
 """The method as the facilitator's guide (seed 000) writes it: prompts that agree with the agenda,
 the printed drejebog with everything the guide holds, M2 as the guide lays it out, one scale."""
 
+import io
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
 
-from sessions.models import Activity, AgendaItem, ChecklistItem, ChecklistStage
+from interviews.models import ReflectionSheet, SheetStatus
+from sessions.export import sheets as sheets_csv
+from sessions.models import Activity, AgendaItem, ChecklistItem, ChecklistStage, Participant
+
+from .conftest import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +76,60 @@ def test_a_database_loaded_from_the_earlier_template_gets_the_new_wording(tool):
     assert Activity.objects.get(agenda_item__tool=tool, key="own_example").prompt == "Vores egen tekst."
     day = ChecklistItem.objects.filter(tool=tool, stage=ChecklistStage.MEETING_DAY).values_list("text", flat=True)
     assert any("tuscher i begge zoner" in text for text in day)
+
+
+# --- M2 and the scale -----------------------------------------------------------------------------
+
+QUESTION_1 = "Hvad fungerer godt for dig, når du bruger Online tidsbestilling?"
+
+
+def pdf_pages(client, course, name: str) -> list[str]:
+    response = client.get(reverse("dialogue:printable", args=[course.pk, name]))
+    assert response.status_code == 200
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.content)).pages]
+
+
+def handed_in(participant, **fields):
+    return ReflectionSheet.objects.create(
+        participant=participant, status=SheetStatus.SUBMITTED, submitted_at=timezone.now(), **fields
+    )
+
+
+def test_the_blank_m2_asks_each_question_beside_its_answer(course, facilitator_client):
+    text = " ".join(pdf_pages(facilitator_client, course, "m2"))
+    assert f"Borgerens svar på spørgsmål 1 {QUESTION_1}" in text
+    assert "Borgerens svar på spørgsmål 2 Hvad er svært eller irriterende, når du bruger Online" in text
+
+
+def test_the_blank_m2_gives_the_interview_one_page_and_the_reflection_the_other(course, facilitator_client):
+    interview, reflection = pdf_pages(facilitator_client, course, "m2")
+    assert "Borgerens svar på spørgsmål 2" in interview
+    for label in ["Positive virkninger", "Negative virkninger", "Det overraskede mig", "Det kan vi lære"]:
+        assert label in reflection  # not a second page with only the last two fields and the scale
+
+
+def test_the_filled_m2_repeats_the_question_beside_the_answer(course, facilitator_client, add_participants):
+    handed_in(add_participants(1)[0], answers={"answer_1": "Hurtigt og nemt"})
+    text = " ".join(pdf_pages(facilitator_client, course, "m2-udfyldt"))
+    assert f"Borgerens svar på spørgsmål 1 {QUESTION_1} Hurtigt og nemt" in text
+
+
+def test_the_filled_m2_shows_the_example_as_the_example(course, facilitator, add_participants):
+    host = Participant.objects.create(course=course, user=facilitator, display_name="Frida")
+    handed_in(host, is_example=True, answers={"context": "Mit eget interview"})
+    handed_in(add_participants(1)[0], answers={"context": "Et interview"})
+    text = " ".join(pdf_pages(logged_in(facilitator), course, "m2-udfyldt"))
+    assert "Facilitatorens eksempel" in text and "Refleksionsark 1" in text
+    assert "Refleksionsark 2" not in text
+
+
+def test_the_scale_has_one_wording_on_every_page_pdf_and_export(course, facilitator_client, add_participants):
+    handed_in(add_participants(1)[0], experience=3, answers={"context": "Et interview"})
+    neutral = "Hverken god eller dårlig"  # as the phone's sheet has always said it
+    overview = facilitator_client.get(reverse("interviews:overview", args=[course.pk])).content.decode()
+    summary = " ".join(pdf_pages(facilitator_client, course, "opsamling"))
+    blank = " ".join(pdf_pages(facilitator_client, course, "m2"))
+    filled = " ".join(pdf_pages(facilitator_client, course, "m2-udfyldt"))
+    assert neutral in overview and neutral in summary and neutral in blank and neutral in filled
+    assert f"3 – {neutral}" in sheets_csv(course).decode("utf-8-sig")
+    assert "Middel" not in summary
