@@ -89,3 +89,11 @@ def sheet_save(
         ReflectionSheet.objects.filter(pk=current.pk).update(**fields)
         current.refresh_from_db()
         return current
+
+
+def sheet_delete(*, sheet: ReflectionSheet, participant: Participant) -> None:
+    """A participant deletes a sheet of their own (a draft or handed in), until the course is closed."""
+    if sheet.participant_id != participant.pk:
+        raise ValidationError(_("Arket tilhører en anden deltager."), code="forbidden")
+    ensure_open(participant.course)
+    ReflectionSheet.objects.filter(pk=sheet.pk, participant=participant).delete()

@@ -20,6 +20,7 @@ from sessions.models import ChecklistStage, FieldKind, Participant, fill_placeho
 from .forms import SCALE, SMILEYS, SheetForm, initial_for
 from .models import ReflectionSheet, SheetStatus
 from .services import SheetConflict, sheet_create, sheet_save, sheets_editable
+from .services import sheet_delete as sheet_delete_service
 
 
 def _own_sheet(participant: Participant, sheet_id: int) -> ReflectionSheet:
@@ -353,3 +354,25 @@ def overview(request, course):
     )
     patch_cache_control(response, private=True, no_cache=True)  # the browser asks again with If-None-Match
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@participant_required
+def sheet_delete(request, participant, sheet_id):
+    """GET asks (and changes nothing); POST deletes the phone's own sheet. Another's sheet is 404."""
+    sheet = _own_sheet(participant, sheet_id)
+    course = participant.course
+    if request.method == "POST":
+        try:
+            sheet_delete_service(sheet=sheet, participant=participant)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Arket er slettet."))
+        return redirect("interviews:sheets", course_id=course.pk)
+    number = list(participant.sheets.order_by("created_at", "pk").values_list("pk", flat=True)).index(sheet.pk) + 1
+    return render(
+        request,
+        "interviews/sheet_delete.html",
+        {"course": course, "participant": participant, "sheet": sheet, "number": number},
+    )

@@ -26,6 +26,7 @@ from .models import (
     Card,
     Course,
     CoursePhase,
+    Decision,
     Dot,
     Group,
     GroupKind,
@@ -684,3 +685,22 @@ def dot_on_behalf(*, course: Course, by, proposal_id: int | None, remove: bool =
     if dot is None:
         raise ValidationError(_("Der er ingen prik sat for en uden telefon på det forslag."))
     dot.delete()
+
+
+def card_delete(*, participant: Participant, card_id: int) -> Card:
+    """A participant takes back a card of their own, until the course is closed.
+
+    The cards merged into it stand on their own again, and a point the follow-up sorted from it goes
+    too unless the leader has rewritten it in own words. Screens showing the cards refresh.
+    """
+    course = participant.course
+    ensure_open(course)
+    with transaction.atomic():
+        card = Card.objects.select_for_update().filter(course=course, author=participant, pk=card_id).first()
+        if card is None:
+            raise ValidationError(_("Kortet findes ikke."), code="gone")
+        source = f"card:{card.pk}"
+        Decision.objects.filter(course=course, source=source, text=card.text).delete()
+        card.delete()
+        Meeting.objects.filter(course=course).update(version=F("version") + 1)
+    return card

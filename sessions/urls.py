@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import closing, export, followup, join, kickoff, meeting, pages, photos, preparation, printables
+from .views import closing, export, followup, join, kickoff, meeting, own_cards, pages, photos, preparation, printables
 
 app_name = "dialogue"
 urlpatterns = [
@@ -68,6 +68,8 @@ urlpatterns = [
     path("deltager/<int:course_id>/moede/overraskelse/", meeting.phone_surprise, name="meeting_surprise"),
     path("deltager/<int:course_id>/moede/forslag/", meeting.phone_proposal, name="meeting_proposal"),
     path("deltager/<int:course_id>/moede/prik/", meeting.phone_dot, name="meeting_dot"),
+    path("deltager/<int:course_id>/mine-kort/", own_cards.my_cards, name="my_cards"),
+    path("deltager/<int:course_id>/mine-kort/<int:card_id>/slet/", own_cards.card_delete, name="card_delete"),
     # Printables and photos (issue 6)
     path("forloeb/<int:course_id>/print/<slug:name>.pdf", printables.printable, name="printable"),
     path("deltager/<int:course_id>/print/mine-ark.pdf", printables.own_sheets, name="own_sheets_pdf"),
