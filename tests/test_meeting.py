@@ -193,6 +193,25 @@ def test_phone_card_round(course, facilitator, add_participants):
     assert Client().post(card_url(course), {"text": "x", "zone": me.zone, "client_key": key}).status_code == 403
 
 
+def test_a_phone_post_is_answered_around_the_field_never_with_it(course, facilitator, add_participants):
+    """The answer to a card holds its outcome for the button, a fresh key and the phone's own cards, but no
+    field: what the participant typed meanwhile stays on the phone (issue 11)."""
+    add_participants(2)
+    svc.zones_assign(course=course, by=facilitator)
+    go_to(course, facilitator, "card_round")
+    me = course.participants.order_by("pk").first()
+    phone = as_phone(Client(), me)
+    key = str(uuid.uuid4())
+    data = {"text": "Svært at finde", "zone": me.zone, "client_key": key}
+    body = phone.post(card_url(course), data, HTTP_HX_REQUEST="true").content.decode()
+    assert "<textarea" not in body and 'id="card-outcome" class="phone-outcome" hx-swap-oob="true"' in body
+    assert "Kortet er sendt." in body and 'id="card-key"' in body and key not in body
+    assert 'id="phone-my-cards" hx-swap-oob="true"' in body and "Svært at finde" in body
+    refused = phone.post(card_url(course), {**data, "text": "010190-1234"}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 400 and "<textarea" not in refused.content.decode()
+    assert "CPR-nummer" in refused.content.decode() and key in refused.content.decode()  # a retry keeps its key
+
+
 def test_merge_hide_star_and_read_aloud_order(course, facilitator, add_participants):
     add_participants(2)
     positive = [
@@ -448,14 +467,15 @@ def test_ending_the_meeting_thanks_the_phones_and_moves_the_course_on(
     ):
         with pytest.raises(ValidationError):
             call()
-    # Phones are thanked, and a late card is refused with a message, keeping its text.
+    # Phones are thanked, and a late card is refused with a message, keeping its text: htmx leaves the
+    # field as it is on the phone and answers at its button; without JavaScript the page shows the text.
     phone = as_phone(Client(), participant)
     assert "Tak for i dag" in phone.get(reverse("dialogue:meeting_phone", args=[course.pk])).content.decode()
-    response = phone.post(
-        reverse("dialogue:meeting_card", args=[course.pk]),
-        {"text": "Sent kort", "zone": participant.zone, "client_key": str(uuid.uuid4())},
-        HTTP_HX_REQUEST="true",
-    )
+    late = {"text": "Sent kort", "zone": participant.zone, "client_key": str(uuid.uuid4())}
+    response = phone.post(reverse("dialogue:meeting_card", args=[course.pk]), late, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400 and "Mødet er slut" in response.content.decode()
+    assert 'id="card-outcome"' in response.content.decode() and "<textarea" not in response.content.decode()
+    response = phone.post(reverse("dialogue:meeting_card", args=[course.pk]), late)
     assert response.status_code == 400 and "Mødet er slut" in response.content.decode()
     assert "Sent kort" in response.content.decode() and not Card.objects.exists()
     dashboard = facilitator_client.get(reverse("dialogue:meeting", args=[course.pk])).content.decode()

@@ -273,7 +273,8 @@ def _phone_context(participant: Participant, **extra) -> dict:
             texts += [t for t in sheet.items(field) if t.strip() and t not in texts]
         my_cards = list(Card.objects.filter(course=course, author=participant).order_by("pk"))
         context["suggestions"] = [
-            (text, svc.suggestion_key(participant, participant.zone, text)) for text in texts[:20]
+            (text, key, f"suggestion-{key}")
+            for key, text in ((svc.suggestion_key(participant, participant.zone, text), text) for text in texts[:20])
         ]
         context["sent_keys"] = {card.client_key for card in my_cards}
         context["my_cards"] = my_cards
@@ -284,6 +285,7 @@ def _phone_context(participant: Participant, **extra) -> dict:
             mine[proposal_id] = mine.get(proposal_id, 0) + 1
         for proposal in proposals:
             proposal.my_dots = mine.get(proposal.pk, 0)
+            proposal.slot = f"dot-{proposal.pk}"
         context["proposals"] = proposals
         context["dots_left"] = svc.DOTS_PER_PARTICIPANT - sum(mine.values())
         context["inspiration"] = svc.INSPIRATION
@@ -294,6 +296,12 @@ def _phone_context(participant: Participant, **extra) -> dict:
     )
     context.setdefault("client_key", svc.uuid.uuid4())
     context.update(extra)
+    # Is the form that was just posted on the page for the current step? Then its outcome is said at its button.
+    answered = context.get("answered") or ""
+    here = {"card_round": ("card", "suggestion-"), "surprise_groups": ("surprise",), "methods": ("proposal", "dot-")}
+    context["answered_here"] = context["form_shown"] and any(
+        answered == name or (name.endswith("-") and answered.startswith(name)) for name in here.get(key, ())
+    )
     return context
 
 
@@ -332,14 +340,16 @@ def phone_form(request, participant):
 
 
 def _phone_answer(request, participant, error=None, **extra):
+    """htmx: only the parts around the form that posted (its outcome at its button, a fresh key, the lists it
+    changed), never the field being typed in. Without JavaScript: the page again, or back to it."""
     if error is None and not request.htmx:
         return redirect("dialogue:meeting_phone", participant.course_id)
     context = _phone_context(participant, error=error, **extra)
-    template = "sessions/meeting/phone.html" + ("#form" if request.htmx else "")
+    template = "sessions/meeting/phone.html" + ("#answer" if request.htmx else "")
     return render(request, template, context, status=400 if error else 200)
 
 
-def _phone_post(request, participant, write, what):
+def _phone_post(request, participant, write, what, answered: str):
     try:
         write()
     except ValidationError as error:
@@ -349,24 +359,24 @@ def _phone_post(request, participant, write, what):
             error=" ".join(error.messages),
             typed=request.POST.get("text", ""),
             client_key=request.POST.get("client_key", ""),
+            answered=answered,
         )
-    return _phone_answer(request, participant, saved=what)
+    return _phone_answer(request, participant, saved=what, answered=answered)
 
 
 @require_POST
 @participant_required
 def phone_card(request, participant):
+    text, zone, client_key = (request.POST.get(name, "") for name in ("text", "zone", "client_key"))
+    suggestion = str(svc.suggestion_key(participant, zone, text)) if zone and text else ""
     return _phone_post(
         request,
         participant,
         lambda: svc.card_post(
-            course=participant.course,
-            participant=participant,
-            text=request.POST.get("text", ""),
-            zone=request.POST.get("zone", ""),
-            client_key=request.POST.get("client_key"),
+            course=participant.course, participant=participant, text=text, zone=zone, client_key=client_key
         ),
         _("Kortet er sendt."),
+        f"suggestion-{suggestion}" if client_key and client_key == suggestion else "card",
     )
 
 
@@ -380,6 +390,7 @@ def phone_surprise(request, participant):
             participant=participant, text=request.POST.get("text", ""), client_key=request.POST.get("client_key")
         ),
         _("Overraskelsen er sendt til gruppen."),
+        "surprise",
     )
 
 
@@ -396,6 +407,7 @@ def phone_proposal(request, participant):
             client_key=request.POST.get("client_key"),
         ),
         _("Forslaget er sendt."),
+        "proposal",
     )
 
 
@@ -409,4 +421,5 @@ def phone_dot(request, participant):
         else:
             svc.dot_place(participant=participant, proposal_id=proposal_id, client_key=request.POST.get("client_key"))
 
-    return _phone_post(request, participant, write, _("Din prik er gemt."))
+    proposal_id = id_or_none(request.POST.get("proposal"))
+    return _phone_post(request, participant, write, _("Din prik er gemt."), f"dot-{proposal_id}")

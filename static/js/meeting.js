@@ -41,7 +41,11 @@
   document.addEventListener("keydown", function (event) {
     var t = event.target;
     if (event.ctrlKey || event.metaKey || event.altKey) { return; }
-    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON|A)$/.test(t.tagName))) { return; }
+    // Typing is never a shortcut. A letter still works with focus on a button the last press left
+    // it on (the dashboard swaps its region in place); there Enter and Space keep their own meaning.
+    if (t && (t.isContentEditable || /^(TEXTAREA|SELECT)$/.test(t.tagName))) { return; }
+    if (t && t.tagName === "INPUT" && !/^(checkbox|radio)$/.test(t.type)) { return; }
+    if (t && /^(INPUT|BUTTON|A|SUMMARY)$/.test(t.tagName) && (event.key === " " || event.key === "Enter")) { return; }
     var key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
     var button = document.querySelector('[data-shortcut="' + key + '"]') ||
       (key === " " ? document.querySelector('[data-shortcut-also=" "]') : null);
@@ -51,9 +55,24 @@
   // Never replace a region while someone is using it (focus inside or a box ticked).
   document.addEventListener("htmx:beforeRequest", function (event) {
     var el = event.detail.elt;
-    if (!el || !el.hasAttribute || !el.hasAttribute("data-hold-while-used")) { return; }
+    if (!el || !el.hasAttribute) { return; }
+    if (el.hasAttribute("data-hold-while-touched") && touching && el.contains(touching)) { event.preventDefault(); return; }
+    if (!el.hasAttribute("data-hold-while-used")) { return; }
     if (el.contains(document.activeElement) && document.activeElement !== el) { event.preventDefault(); return; }
     if (el.querySelector("input[type=checkbox]:checked")) { event.preventDefault(); }
+  });
+  // A list of buttons (the phone's dots) keeps its order and its buttons' ids, so it may be refreshed
+  // while focus is in it (htmx puts the focus back); only not while a finger or the mouse is on it.
+  var touching = null, untouch = null;
+  document.addEventListener("pointerdown", function (event) {
+    window.clearTimeout(untouch);
+    touching = event.target;
+  }, true);
+  ["pointerup", "pointercancel"].forEach(function (type) {
+    document.addEventListener(type, function () {
+      window.clearTimeout(untouch);
+      untouch = window.setTimeout(function () { touching = null; }, 600);
+    }, true);
   });
 
   // Phones: when the meeting moves on, fetch the form for the new step (one fetch at a time,
@@ -103,20 +122,59 @@
   }
   document.addEventListener("htmx:afterSettle", followStep);
 
-  // A phone's post that never reached the server, or that the server failed on, says so in the
-  // form; the form and what was typed stay as they were, so a second tap sends it again.
-  function sayFailed(event, attribute) {
-    var form = document.getElementById("phone-form");
+  // A phone's post is answered with the parts around its form, never the field: what was typed while
+  // it was on its way stays. Sent: clear what was sent (only that). Refused: the message is at the button
+  // (the answer put it there), the field is marked and takes the focus, so its message is read out.
+  function postingForm(event) {
     var elt = event.detail.elt;
-    if (!form || !elt || !form.contains(elt) || (event.detail.requestConfig || {}).verb !== "post") { return; }
-    // Earlier messages no longer apply to what is in the form now.
-    form.querySelectorAll(".error-summary, .message").forEach(function (old) { old.remove(); });
-    var note = document.createElement("div");
-    note.id = "phone-form-failed";
-    note.className = "error-summary";
+    var form = elt && elt.closest ? elt.closest("form[data-phone-post]") : null;
+    return form && (event.detail.requestConfig || {}).verb === "post" ? form : null;
+  }
+  function clearSent(field, sent) {
+    if (!sent) { return; }
+    var now = field.value.replace(/\r\n/g, "\n");
+    sent = String(sent).replace(/\r\n/g, "\n");
+    if (now === sent) {
+      field.value = "";
+    } else if (now.indexOf(sent) === 0) {
+      field.value = now.slice(sent.length).replace(/^\s+/, "");
+    }
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    // What earlier posts said no longer applies once the next one is on its way.
+    if (!postingForm(event)) { return; }
+    document.querySelectorAll("#phone-form .phone-outcome").forEach(function (slot) { slot.textContent = ""; });
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = postingForm(event);
+    var xhr = event.detail.xhr;
+    if (!form || !document.body.contains(form) || !xhr) { return; }
+    var field = form.querySelector("textarea[name=text]");
+    if (xhr.status >= 200 && xhr.status < 300) {
+      if (field) {
+        var data = event.detail.requestConfig.formData;
+        clearSent(field, data && data.get ? data.get("text") : "");
+        field.removeAttribute("aria-invalid");
+      }
+    } else if (xhr.status === 400 && field) {
+      field.setAttribute("aria-invalid", "true");
+      if (document.activeElement !== field) { field.focus(); }
+    }
+  });
+
+  // A post that never reached the server, or that the server failed on, says so at the button that
+  // was tapped; the form and what was typed stay as they were, so a second tap sends it again.
+  function sayFailed(event, attribute) {
+    var form = postingForm(event);
+    var phone = document.getElementById("phone-form");
+    var slot = form && document.getElementById(form.getAttribute("data-outcome"));
+    if (!form || !phone || !slot) { return; }
+    var note = document.createElement("p");
+    note.className = "message message--error";
     note.setAttribute("role", "alert");
-    note.textContent = form.getAttribute(attribute);
-    form.insertBefore(note, form.firstChild);
+    note.textContent = phone.getAttribute(attribute);
+    slot.textContent = "";
+    slot.appendChild(note);
   }
   document.addEventListener("htmx:sendError", function (event) { sayFailed(event, "data-offline"); });
   document.addEventListener("htmx:responseError", function (event) { sayFailed(event, "data-failed"); });

@@ -4,12 +4,15 @@ Typing is real key presses (press_sequentially) at a fast pace, with a slow answ
 matters: the route handler holds the request while the Playwright driver keeps typing on its own.
 """
 
+import re
+
 import pytest
+from interviews.models import ReflectionSheet, SheetStatus
 from playwright.sync_api import expect
+from sessions.models import Card, CoursePhase, Meeting, Participant, Proposal
 
 from sessions import meeting as svc
 from sessions import services
-from sessions.models import Meeting, Participant, Proposal
 
 from ..phones import join_as
 from .conftest import PHONE, assert_accessible
@@ -117,3 +120,92 @@ def test_an_accepted_proposal_reaches_the_phones_vote_list_and_a_choice_in_hand_
     phone.get_by_label("Chatbot").check()
     phone.get_by_role("button", name="Stem").click()
     expect(phone.get_by_text("Din stemme: Chatbot")).to_be_visible()
+
+
+# --- typing the next card while the first is on its way -----------------------------------------
+
+
+@pytest.fixture
+def writing(course, facilitator, touchpoints):
+    course.chosen_touchpoint = touchpoints[0]
+    course.phase = CoursePhase.INTERVIEWS
+    course.save()
+    ole = Participant.objects.create(course=course, display_name="Ole", zone="negative")
+    ReflectionSheet.objects.create(
+        participant=ole,
+        status=SheetStatus.SUBMITTED,
+        answers={"negatives": ["Svært at finde knappen", "Koden udløber", "Ingen kvittering på mail"]},
+    )
+    meeting_at(course, facilitator, "card_round")
+    return ole
+
+
+SECOND = "Man kan ikke se, hvornår tiden er bekræftet, så mange ringer for en sikkerheds skyld"
+
+
+@pytest.mark.parametrize("pace_ms", [20, 60])
+def test_typing_the_next_card_while_the_first_is_sending_keeps_every_letter(
+    browser, live_server, visit, course, writing, pace_ms
+):
+    phone = phone_page(browser, live_server, writing)
+    visit(phone, f"{live_server.url}/deltager/{course.pk}/moede/")
+    box = phone.get_by_label("Én virkning pr. kort")
+    box.press_sequentially("Koden til login udløber for hurtigt", delay=pace_ms)
+    held = Held(phone, "**/moede/kort/")
+    phone.get_by_role("button", name="Send kortet").click()
+    box.press("Control+a")  # straight on with the next card, over the one on its way
+    box.press_sequentially(SECOND[:20], delay=pace_ms)
+    held.release()  # the answer to the first card arrives while the next one is being typed
+    box.press_sequentially(SECOND[20:], delay=pace_ms)
+    expect(phone.get_by_text("Kortet er sendt.")).to_be_visible()
+    typed = box.input_value()
+    print(f"pace {pace_ms} ms/key: {len(SECOND) - len(typed)} of {len(SECOND)} characters lost")
+    assert typed == SECOND, f"{len(SECOND) - len(typed)} characters lost at {pace_ms} ms per key"
+    expect(box).to_be_focused()
+
+    # Typing more after a card while it is on its way: only what was sent is cleared.
+    phone.get_by_role("button", name="Send kortet").click()
+    box.press("End")
+    box.press_sequentially(" – og", delay=pace_ms)
+    held.release()
+    box.press_sequentially(" så", delay=pace_ms)
+    expect(phone.locator("#phone-form li", has_text=SECOND)).to_be_visible()  # "Dine kort"
+    expect(box).to_have_value("– og så")
+    assert list(Card.objects.order_by("pk").values_list("text", flat=True)) == [
+        "Koden til login udløber for hurtigt",
+        SECOND,
+    ]
+
+
+# --- refusals where you tap ---------------------------------------------------------------------
+
+
+def test_a_refused_card_says_so_at_the_button_and_focuses_the_field(browser, live_server, visit, axe, course, writing):
+    phone = phone_page(browser, live_server, writing)
+    visit(phone, f"{live_server.url}/deltager/{course.pk}/moede/")
+    box = phone.get_by_label("Én virkning pr. kort")
+    button = phone.get_by_role("button", name="Send kortet")
+    box.press_sequentially("Borgeren 010190-1234 ringede", delay=10)
+    button.click()
+    error = phone.get_by_role("alert").filter(has_text="CPR-nummer")
+    expect(error).to_be_visible()
+    near(phone, error, button)
+    expect(box).to_be_focused()
+    expect(box).to_have_attribute("aria-invalid", "true")
+    expect(box).to_have_accessible_description(re.compile("CPR-nummer"))
+    expect(box).to_have_value("Borgeren 010190-1234 ringede")
+    assert_accessible(axe, phone)
+
+    # No network: said at the button, the text kept.
+    phone.context.set_offline(True)
+    box.fill("Man skal logge ind to gange")
+    button.click()
+    offline = phone.get_by_role("alert").filter(has_text="ingen forbindelse")
+    expect(offline).to_be_visible()
+    near(phone, offline, button)
+    expect(box).to_have_value("Man skal logge ind to gange")
+    phone.context.set_offline(False)
+    button.click()
+    expect(phone.get_by_text("Kortet er sendt.")).to_be_visible()
+    expect(box).to_have_value("")
+    expect(box).not_to_have_attribute("aria-invalid", "true")
