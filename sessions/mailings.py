@@ -9,15 +9,26 @@ from django.core.cache import cache
 from django.core.mail import BadHeaderError, get_connection
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .closing import ensure_open
-from .models import Course, Mailing
+from .models import Course, Mailing, MailingKind
 
 logger = logging.getLogger(__name__)
 
 # What a mail server that is down, slow or refusing raises (OSError covers refused and timed-out
 # connections); a header the message cannot carry fails the same way instead of answering 500.
 MAIL_ERRORS = (smtplib.SMTPException, OSError, BadHeaderError)
+
+
+def mail_subject(course: Course, kind: str) -> str:
+    # One line even for a name stored before the forms refused line breaks: a header cannot carry them.
+    touchpoint = " ".join((course.touchpoint.name if course.touchpoint else course.title).split())
+    if kind == MailingKind.REMINDER:
+        return _("Påmindelse: interview om %(touchpoint)s") % {"touchpoint": touchpoint}
+    if kind == MailingKind.THANKS:
+        return _("Tak for jeres blik på %(touchpoint)s") % {"touchpoint": touchpoint}
+    return _("Borgerens blik: vi undersøger %(touchpoint)s") % {"touchpoint": touchpoint}
 
 
 @dataclass

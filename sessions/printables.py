@@ -6,6 +6,7 @@ from the shared cache instead of being rendered again.
 """
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,12 +14,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max, Prefetch, Q
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from borgerblik.pdf import cached_pdf, forget_pdfs, print_key, render_pdf
 from interviews.models import ReflectionSheet, SheetStatus
 
+from .mailings import mail_subject
 from .models import (
     Activity,
     AgendaItem,
@@ -29,6 +32,7 @@ from .models import (
     FieldKind,
     Group,
     GroupKind,
+    MailingKind,
     MethodProposal,
     Participant,
     Photo,
@@ -110,6 +114,7 @@ def course_fingerprint(course: Course) -> str:
         _digest(tool.questions.values_list("pk", "text", "help_text")),
         _digest(tool.sheet_fields.values_list("pk", "key", "label", "help_text", "kind", "choices")),
         _digest(tool.checklist_items.values_list("pk", "stage", "text")),
+        _digest(tool.materials.values_list("pk", "code", "title", "print_note")),
         _digest(course.participants.values_list("pk", "display_name")),
         _digest(ReflectionSheet.objects.of_course(course).aggregate(n=Count("pk"), last=Max("updated_at")).items()),
         _digest(course.cards.values_list("pk", "zone", "text", "merged_into", "hidden", "starred")),
@@ -305,17 +310,41 @@ def meeting_cards_context(course: Course, **_kwargs) -> dict:
     }
 
 
+def invitation_mail(course: Course) -> dict:
+    """The e-mail that follows the kick-off, as Borgerblik sends it from the invitation page (where the
+    participants' links are added), for the printed drejebog."""
+    sender = course.created_by
+    context = {
+        "course": course,
+        "touchpoint": course.touchpoint.name if course.touchpoint else "",
+        "meeting": timezone.localtime(course.meeting_starts_at) if course.meeting_starts_at else None,
+        "sender": (sender.get_full_name() or sender.get_username()) if sender else "",
+    }
+    # A plain str, not the SafeString render_to_string gives: the .txt renders typed text unescaped.
+    body = str.__str__(render_to_string("sessions/email/invitation.txt", context)).strip()
+    body = re.sub(r"\n{3,}", "\n\n", body)  # the lines of the links it leaves out
+    return {"subject": mail_subject(course, MailingKind.INVITATION), "body": body}
+
+
 def script_context(course: Course, **_kwargs) -> dict:
+    """The facilitator's drejebog as the guide has it: preparation, materials, the questions, both meetings
+    with their prompts, the e-mail after the kick-off, and the follow-up."""
     values = course.placeholders()
     agenda = course.agenda()
     for entry in agenda:
         entry.prompts = [
             (activity, fill_placeholders(course.prompt_text(activity), values)) for activity in entry.activities.all()
         ]
+    before = [ChecklistStage.BEFORE_KICKOFF, ChecklistStage.BEFORE_MEETING, ChecklistStage.MEETING_DAY]
     return {
         **base_context(course),
+        "materials": list(course.tool.materials.order_by("code")),
+        "preparation": [(ChecklistStage(stage).label, checklist(course, stage)) for stage in before],
+        "advice": checklist(course, ChecklistStage.INTERVIEW),
         "kickoff": [entry for entry in agenda if entry.phase == AgendaPhase.KICKOFF],
+        "mail": invitation_mail(course),
         "meeting": [entry for entry in agenda if entry.phase == AgendaPhase.FOLLOWUP],
+        "followup": checklist(course, ChecklistStage.FOLLOWUP),
         "questions": questions(course),
     }
 

@@ -133,3 +133,33 @@ def test_the_scale_has_one_wording_on_every_page_pdf_and_export(course, facilita
     assert neutral in overview and neutral in summary and neutral in blank and neutral in filled
     assert f"3 – {neutral}" in sheets_csv(course).decode("utf-8-sig")
     assert "Middel" not in summary
+
+
+# --- the printed drejebog ---------------------------------------------------------------------------
+
+
+def test_the_drejebog_holds_the_preparation_the_materials_the_mail_and_the_follow_up(course, facilitator_client):
+    text = " ".join(pdf_pages(facilitator_client, course, "drejebog"))
+    for expected in [
+        "Inden første møde",
+        "Prøv spørgeguiden af på en borger eller bruger.",
+        "Inden opsamlingsmødet",
+        "På dagen",
+        "Læg tuscher i begge zoner",
+        "M4 Kort med positive og negative oplevelser Ét sæt til hver deltager",
+        "Gode råd til interviewet",
+        "Mailen efter opstartsmødet",
+        "Borgerens blik: vi undersøger Online tidsbestilling",
+        "Som aftalt på personalemødet spørger vi hver især mindst én borger",
+        "Opfølgning",
+        "Tag billeder af kortene med positive og negative oplevelser",
+    ]:
+        assert expected in text, expected
+
+
+def test_the_drejebogs_mail_prints_typed_text_as_text(course, facilitator_client):
+    course.meeting_starts_at = timezone.now()
+    course.meeting_place = "<b>Rådhuset</b>"
+    course.save()
+    text = " ".join(pdf_pages(facilitator_client, course, "drejebog"))
+    assert "<b>Rådhuset</b>. Tag dit refleksionsark med." in text  # in the mail, not as markup

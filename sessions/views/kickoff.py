@@ -24,6 +24,7 @@ from interviews.models import ReflectionSheet, SheetStatus
 from .. import followup, mailings, services
 from ..decorators import facilitator_required, member_required
 from ..forms import ChooseForm, KnownFactsForm, MailingForm, RecruitmentForm, VoteOnBehalfForm
+from ..mailings import mail_subject
 from ..models import Activity, AgendaPhase, Course, Kickoff, MailingKind, Participant, Proposal, fill_placeholders
 
 MEETING_ICS_NAME = "opsamlingsmoede.ics"
@@ -237,16 +238,6 @@ def _mail_context(request, course: Course, participant: Participant | None = Non
         "m2_url": absolute(reverse("dialogue:handout", args=[course.join_code, "m2"])),
         "sender": request.user.get_full_name() or request.user.get_username(),
     }
-
-
-def mail_subject(course: Course, kind: str) -> str:
-    # One line even for a name stored before the forms refused line breaks: a header cannot carry them.
-    touchpoint = " ".join((course.touchpoint.name if course.touchpoint else course.title).split())
-    if kind == MailingKind.REMINDER:
-        return _("Påmindelse: interview om %(touchpoint)s") % {"touchpoint": touchpoint}
-    if kind == MailingKind.THANKS:
-        return _("Tak for jeres blik på %(touchpoint)s") % {"touchpoint": touchpoint}
-    return _("Borgerens blik: vi undersøger %(touchpoint)s") % {"touchpoint": touchpoint}
 
 
 MAIL_TEMPLATES = {
