@@ -15,6 +15,7 @@ from sessions.export import sheets as sheets_csv
 from sessions.models import Activity, AgendaItem, ChecklistItem, ChecklistStage, Participant
 
 from .conftest import logged_in
+from .phones import phone_for
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +164,27 @@ def test_the_drejebogs_mail_prints_typed_text_as_text(course, facilitator_client
     course.save()
     text = " ".join(pdf_pages(facilitator_client, course, "drejebog"))
     assert "<b>Rådhuset</b>. Tag dit refleksionsark med." in text  # in the mail, not as markup
+
+
+# --- the participant's own sheets as PDF ------------------------------------------------------------
+
+
+def test_the_phones_sheet_list_links_to_the_own_sheets_pdf(course, add_participants):
+    participant = add_participants(1)[0]
+    handed_in(participant, answers={"context": "Mit interview"})
+    phone = phone_for(participant)
+    pdf = reverse("dialogue:own_sheets_pdf", args=[course.pk])
+    assert f'href="{pdf}"' in phone.get(reverse("interviews:sheets", args=[course.pk])).content.decode()
+    assert phone.get(pdf)["Content-Type"] == "application/pdf"
+
+
+def test_the_phones_start_page_links_to_the_own_sheets_pdf_in_the_interview_period(course, add_participants):
+    course.phase = "interviews"
+    course.save()
+    participant = add_participants(1)[0]
+    phone = phone_for(participant)
+    home = reverse("dialogue:participant_home", args=[course.pk])
+    pdf = reverse("dialogue:own_sheets_pdf", args=[course.pk])
+    assert pdf not in phone.get(home).content.decode()  # nothing to download yet
+    handed_in(participant, answers={"context": "Mit interview"})
+    assert f'href="{pdf}"' in phone.get(home).content.decode()
