@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pillow_heif
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -17,8 +18,15 @@ from .models import Course, Photo
 MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 MAX_FILES = 20
-STORED_SIDE = 1600  # long side of the stored photo: sharp on A4 at half width, light in the summary PDF
+STORED_SIDE = 1600  # long side of the stored photo, as the course page shows it
 THUMBNAIL_SIDE = 480
+# The summary prints a photo at most 85 × 95 mm (half the A4 text width, `.photos img` in print.css);
+# at 300 dpi that is 1004 × 1122 pixels. The PDF embeds this copy, not the 1600-pixel one: a tenth of
+# the pixels per photo that the page cannot show anyway.
+PRINT_DPI = 300
+PRINT_BOX_MM = (85, 95)
+PRINT_BOX = tuple(round(mm / 25.4 * PRINT_DPI) for mm in PRINT_BOX_MM)
+PRINT_QUALITY = 80
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 
 
@@ -69,6 +77,7 @@ class CleanPhoto:
     thumbnail: bytes
     width: int
     height: int
+    print: bytes = b""
 
 
 def _fitted(image: Image.Image, side: int) -> Image.Image:
@@ -88,13 +97,36 @@ def _in_srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
         return image  # a profile that does not fit the pixels: they stay as they are, the profile goes all the same
 
 
-def _jpeg(image: Image.Image) -> bytes:
+def _jpeg(image: Image.Image, quality: int = 85) -> bytes:
     """Only the pixels, in a new image: no EXIF, XMP, IPTC, comment, text chunk or colour profile of the upload."""
     pixels = Image.new(image.mode, image.size)
     pixels.paste(image)
     out = io.BytesIO()
-    pixels.save(out, "JPEG", quality=85, optimize=True)
+    pixels.save(out, "JPEG", quality=quality, optimize=True)
     return out.getvalue()
+
+
+def print_copy(stored: Image.Image) -> bytes:
+    """The photo as the summary PDF prints it: fitted into the printed box at PRINT_DPI."""
+    fitted = stored.copy()
+    fitted.thumbnail(PRINT_BOX, Image.Resampling.LANCZOS)
+    return _jpeg(fitted, PRINT_QUALITY)
+
+
+def print_name(image_name: str) -> str:
+    """Where a photo's print copy is stored: next to the photo, named after it (no column of its own)."""
+    return image_name.removesuffix(".jpg") + "-print.jpg"
+
+
+def print_bytes(photo: Photo) -> bytes:
+    """The print copy of a stored photo; made from the photo when it has none (one uploaded before copies)."""
+    name = print_name(photo.image.name)
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    with photo.image.open("rb") as handle, Image.open(handle) as image:
+        image.load()
+        return print_copy(image.convert("RGB") if image.mode not in ("RGB", "L") else image)
 
 
 def _decoded(data: bytes, kind: str) -> Image.Image:
@@ -162,7 +194,9 @@ def photo_clean(upload) -> CleanPhoto:
     stored = _in_srgb(stored, icc_profile)
     if stored.mode not in ("RGB", "L"):
         stored = stored.convert("RGB")
-    return CleanPhoto(_jpeg(stored), _jpeg(_fitted(stored, THUMBNAIL_SIDE)), stored.width, stored.height)
+    return CleanPhoto(
+        _jpeg(stored), _jpeg(_fitted(stored, THUMBNAIL_SIDE)), stored.width, stored.height, print_copy(stored)
+    )
 
 
 def photos_add(*, course: Course, uploads: list, user) -> tuple[list[Photo], list[str]]:
@@ -184,6 +218,9 @@ def photos_add(*, course: Course, uploads: list, user) -> tuple[list[Photo], lis
             photo.image.save("photo.jpg", ContentFile(clean.image), save=False)
             photo.thumbnail.save("thumbnail.jpg", ContentFile(clean.thumbnail), save=False)
             photo.save()
+            saved = default_storage.save(print_name(photo.image.name), ContentFile(clean.print))
+            if saved != print_name(photo.image.name):  # never with random names; then it is made when printed
+                default_storage.delete(saved)
         photos.append(photo)
     return photos, errors
 

@@ -41,6 +41,7 @@ from .models import (
     Zone,
     fill_placeholders,
 )
+from .photos import print_bytes
 
 
 @dataclass(frozen=True)
@@ -229,9 +230,10 @@ def photo_opener_for(course: Course):
         photo = Photo.objects.filter(course=course, pk=photo_id).first()
         if photo is None:
             return None
-        field = photo.thumbnail if variant == "thumbnail" else photo.image
-        with field.open("rb") as handle:
-            return handle.read()
+        if variant == "thumbnail":
+            with photo.thumbnail.open("rb") as handle:
+                return handle.read()
+        return print_bytes(photo)  # fitted to the printed size, not the 1600-pixel photo
 
     return opener
 

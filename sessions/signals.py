@@ -7,11 +7,24 @@ from django.dispatch import receiver
 from .models import Course, Participant, Photo
 
 
+def print_name(image_name: str) -> str:
+    """The print copy's name (sessions.photos.print_name; that module loads Pillow, this one must stay light)."""
+    return image_name.removesuffix(".jpg") + "-print.jpg"
+
+
 @receiver(post_delete, sender=Photo, dispatch_uid="borgerblik-photo-files")
 def photo_files_removed(sender, instance: Photo, **kwargs) -> None:
     """Delete a photo's files once its row is gone for good, also when a course is deleted or purged."""
     image, thumbnail = instance.image, instance.thumbnail
-    transaction.on_commit(lambda: (image.delete(save=False), thumbnail.delete(save=False)))
+    print_copy = print_name(image.name) if image.name else None
+
+    def remove() -> None:
+        if print_copy:
+            image.storage.delete(print_copy)
+        image.delete(save=False)
+        thumbnail.delete(save=False)
+
+    transaction.on_commit(remove)
 
 
 def forget_documents_after_commit(course_id: int, participant_ids: tuple[int, ...] = ()) -> None:

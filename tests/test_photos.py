@@ -76,7 +76,7 @@ def test_the_original_bytes_are_not_kept(facilitator_client, course, media):
     original = jpeg_with_gps_rotated()
     post(facilitator_client, course, SimpleUploadedFile("wall.jpg", original, "image/jpeg"))
     stored = [path.read_bytes() for path in media.rglob("*.jpg")]
-    assert len(stored) == 2  # photo and thumbnail
+    assert len(stored) == 3  # photo, thumbnail and the copy the summary PDF prints
     assert all(b"Exif" not in data for data in stored)
 
 
