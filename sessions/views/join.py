@@ -42,6 +42,18 @@ def count_wrong_code(request) -> bool:
     return ratelimit.hit(_wrong_codes_key(request), limit=WRONG_CODES_ALLOWED, window=WRONG_CODES_WINDOW)
 
 
+def focus_first_error(form):
+    """A form shown again with errors puts the focus on its first field in error (autofocus: no script
+    needed), whose label and message (aria-describedby) are then read out; with only errors that belong to
+    no field, the error summary takes the focus instead (sessions/form_errors.html)."""
+    for name, field in form.fields.items():
+        if name in form.errors:
+            field.widget.attrs["autofocus"] = True
+            form.focus_on_field = True
+            break
+    return form
+
+
 def rate_limited(request) -> HttpResponse:
     return render(request, "sessions/join_limited.html", status=429)
 
@@ -67,7 +79,7 @@ def join(request):
             return rate_limited(request)
     else:
         form = JoinCodeForm()
-    return render(request, "sessions/join.html", {"form": form})
+    return render(request, "sessions/join.html", {"form": focus_first_error(form)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -98,7 +110,7 @@ def join_code(request, code):
             return response
     else:
         form = JoinForm(require_name=not course.anonymous)
-    return render(request, "sessions/join_name.html", {"form": form, "course": course})
+    return render(request, "sessions/join_name.html", {"form": focus_first_error(form), "course": course})
 
 
 def _return_link(request, participant: Participant) -> str:
@@ -215,7 +227,7 @@ def participant_propose(request, participant):
         else:
             messages.success(request, _("Tak for dit forslag. Det står nu på skærmen."))
             return redirect("dialogue:participant_home", course_id=participant.course_id)
-    context = _home_context(request, participant, proposal_form=form)
+    context = _home_context(request, participant, proposal_form=focus_first_error(form))
     return render(request, "sessions/participant_home.html", context, status=400)
 
 

@@ -8,6 +8,7 @@
   var url = form.dataset.autosaveUrl;
   var storageKey = "borgerblik:sheet:" + form.dataset.sheetId;
   var state = document.getElementById("save-state");
+  var outcome = document.getElementById("sheet-outcome");
   var revisionInput = form.querySelector("input[name=revision]");
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var DEBOUNCE_MS = 1200;
@@ -25,6 +26,51 @@
     state.textContent = text;
     state.classList.toggle("is-offline", kind === "offline");
     state.classList.toggle("is-problem", kind === "problem");
+    noteByField(kind === "offline" || kind === "problem" ? text : "");
+  }
+
+  // What a tap on "Aflever arket" or "Gem som kladde" came to is said at those buttons, not at the top of
+  // a long form; a refusal is an alert, anything else a status.
+  function sayAtButton(text, kind) {
+    if (!outcome) return say(text, kind);
+    outcome.textContent = "";
+    if (!text) return;
+    var p = document.createElement("p");
+    p.className = "message " + (kind === "problem" ? "message--error" : kind === "offline" ? "message--warning" : "message--success");
+    p.setAttribute("role", kind === "problem" ? "alert" : "status");
+    p.textContent = text;
+    outcome.appendChild(p);
+  }
+
+  // While typing, a problem with saving (no connection, refused) is also shown right below the field in
+  // use, where the eyes are. The status line at the top says it to screen readers, so this copy is hidden
+  // from them.
+  var note = document.createElement("p");
+  note.className = "phone-outcome phone-outcome--note";
+  note.setAttribute("aria-hidden", "true");
+  function noteByField(text) {
+    note.textContent = text || "";
+    var field = document.activeElement && form.contains(document.activeElement) ? document.activeElement : null;
+    var place = field && field.name && field.type !== "submit" ? field.closest(".field") : null;
+    if (!text || !place) {
+      if (note.parentNode) note.parentNode.removeChild(note);
+      return;
+    }
+    if (note.parentNode !== place) place.appendChild(note);
+  }
+  form.addEventListener("focusin", function () {
+    if (note.textContent) noteByField(note.textContent);
+  });
+
+  // After a refused tap, the first field in error takes the focus, so its label and message are read out.
+  function focusFirstError() {
+    var first = form.querySelector(".field--error");
+    var target = first && first.querySelector("input:not([type=hidden]):not([type=radio]), textarea, select, input[type=radio]:checked");
+    if (target) {
+      target.focus();
+      return true;
+    }
+    return false;
   }
 
   // --- The form's content as [name, value] pairs, and back -------------------------------------
@@ -206,6 +252,8 @@
     retryTimer = window.setTimeout(flush, RETRY_MS);
   }
 
+  var tapped = false; // the flush under way answers a tap on one of the buttons
+
   function flush() {
     var local = readLocal();
     if (!local || (!local.dirty && !local.submit)) return;
@@ -216,6 +264,8 @@
     inFlight = true;
     var sent = entries();
     var submit = !!local.submit;
+    var atButton = tapped || submit;
+    tapped = false;
     say(msg("saving"));
     post(sent, submit)
       .then(function (result) {
@@ -227,6 +277,7 @@
           writeLocal({ revision: data.revision, dirty: !unchanged, submit: false, entries: entries() });
           showErrors({});
           say(data.message);
+          if (atButton) sayAtButton(submit ? "" : data.message);
           if (submit && data.redirect) {
             window.localStorage.removeItem(storageKey);
             window.location.assign(data.redirect);
@@ -236,14 +287,21 @@
         } else if (result.status === 409) {
           writeLocal({ submit: false });
           say(msg("conflict"), "problem");
+          if (atButton) sayAtButton(msg("conflict"), "problem");
         } else {
           writeLocal({ submit: false });
           showErrors(data.errors);
-          say(msg("invalid"), "problem");
+          var general = ((data.errors || {}).__all__ || []).join(" ");
+          say(general || msg("invalid"), "problem");
+          if (atButton) {
+            sayAtButton(general || msg(submit ? "notSubmitted" : "invalid"), "problem");
+            if (general || !focusFirstError()) outcome.focus();
+          }
         }
       })
       .catch(function () {
         say(submit ? msg("submitOffline") : msg("offline"), "offline");
+        if (atButton) sayAtButton(submit ? msg("submitOffline") : msg("offline"), "offline");
         scheduleRetry();
       })
       .finally(function () {
@@ -275,6 +333,8 @@
     var submit = !submitter || submitter.value === "submit";
     writeLocal({ revision: parseInt(revisionInput.value, 10), dirty: true, submit: submit, entries: entries() });
     window.clearTimeout(timer);
+    tapped = true;
+    sayAtButton(msg("saving"));
     flush();
   });
   window.addEventListener("online", flush);

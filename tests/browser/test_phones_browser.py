@@ -7,15 +7,15 @@ matters: the route handler holds the request while the Playwright driver keeps t
 import re
 
 import pytest
-from interviews.models import ReflectionSheet, SheetStatus
 from playwright.sync_api import expect
-from sessions.models import Card, CoursePhase, Meeting, Participant, Proposal
 
+from interviews.models import ReflectionSheet, SheetStatus
 from sessions import meeting as svc
 from sessions import services
+from sessions.models import Card, CoursePhase, Meeting, Participant, Proposal
 
 from ..phones import join_as
-from .conftest import PHONE, assert_accessible
+from .conftest import LAPTOP, PHONE, assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,13 +59,14 @@ class Held:
         self.routes.pop(0).continue_()
 
 
-def near(page, locator, anchor, within=160):
-    """The locator's box is within `within` px of the anchor's box, and on screen."""
+def near(page, locator, anchor, within=160, on_screen=True):
+    """The locator's box is within `within` px of the anchor's box (and on screen)."""
     box, other = locator.bounding_box(), anchor.bounding_box()
     assert box and other, "not rendered"
     gap = max(other["y"] - (box["y"] + box["height"]), box["y"] - (other["y"] + other["height"]), 0)
     assert gap <= within, f"{gap:.0f} px between the message and the button"
-    expect(locator).to_be_in_viewport()
+    if on_screen:
+        expect(locator).to_be_in_viewport()
 
 
 # --- the kick-off phone follows the course ------------------------------------------------------
@@ -209,3 +210,87 @@ def test_a_refused_card_says_so_at_the_button_and_focuses_the_field(browser, liv
     expect(phone.get_by_text("Kortet er sendt.")).to_be_visible()
     expect(box).to_have_value("")
     expect(box).not_to_have_attribute("aria-invalid", "true")
+
+
+@pytest.fixture
+def sheet_of(course, touchpoints):
+    course.chosen_touchpoint = touchpoints[0]
+    course.phase = CoursePhase.INTERVIEWS
+    course.save()
+    mette = Participant.objects.create(course=course, display_name="Mette")
+    return ReflectionSheet.objects.create(participant=mette)
+
+
+def test_a_sheet_refused_for_a_cpr_number_says_so_at_the_button_and_focuses_the_field(
+    page, live_server, visit, axe, sheet_of
+):
+    page.set_viewport_size(PHONE)
+    join_as(page, live_server, sheet_of.participant)
+    visit(page, f"{live_server.url}/deltager/{sheet_of.participant.course_id}/ark/{sheet_of.pk}/")
+    field = page.get_by_label("Hvordan brugte borgeren servicemødet?")
+    field.press_sequentially("Borgeren 010190-1234 bookede en tid", delay=10)
+    page.get_by_label("Det kan vi lære").fill("At spørge")
+    button = page.get_by_role("button", name="Aflever arket")
+    button.click()
+    outcome = page.get_by_role("alert").filter(has_text=re.compile("ikke afleveret – ret det markerede felt"))
+    expect(outcome).to_be_visible()
+    near(page, outcome, button, on_screen=False)  # the focus has gone up to the first field in error since
+    date = page.get_by_label("Dato for interviewet")
+    expect(date).to_be_focused()  # required to hand in, and above the CPR number
+    expect(date).to_have_accessible_description(re.compile("skal udfyldes|påkrævet|udfyld", re.I))
+    date.fill("2026-01-15")
+    button.click()
+    expect(field).to_be_focused()
+    expect(field).to_be_in_viewport()
+    expect(field).to_have_accessible_description(re.compile("CPR-nummer"))
+    assert ReflectionSheet.objects.get().status == SheetStatus.DRAFT
+    assert_accessible(axe, page)
+
+
+def test_a_sheet_typed_offline_says_so_where_you_type(page, live_server, visit, sheet_of):
+    page.set_viewport_size(PHONE)
+    join_as(page, live_server, sheet_of.participant)
+    visit(page, f"{live_server.url}/deltager/{sheet_of.participant.course_id}/ark/{sheet_of.pk}/")
+    page.context.set_offline(True)
+    field = page.get_by_label("Det kan vi lære")
+    field.click()
+    field.press_sequentially("Skrevet uden net", delay=20)
+    shown = page.get_by_text("Ingen forbindelse – gemmes igen automatisk")
+    expect(shown.filter(visible=True).first).to_be_visible()
+    on_screen = page.evaluate(
+        """text => [...document.querySelectorAll('body *')].some(el => {
+             if (el.children.length || !el.textContent.includes(text)) return false;
+             const r = el.getBoundingClientRect();
+             return r.height > 0 && r.bottom > 0 && r.top < innerHeight;
+           })""",
+        "Ingen forbindelse",
+    )
+    assert on_screen, "nothing on screen says the phone is offline while typing"
+    page.context.set_offline(False)
+    expect(page.get_by_text(re.compile("Gemt kl."))).to_be_visible()
+
+
+def test_a_wrong_join_code_focuses_the_field_with_its_message(page, live_server, visit, course):
+    page.set_viewport_size(PHONE)
+    visit(page, f"{live_server.url}/deltag/")
+    page.get_by_label("Deltagerkode").fill("ZZZ")
+    page.get_by_role("button", name="Fortsæt").click()
+    code = page.get_by_label("Deltagerkode")
+    expect(code).to_be_focused()
+    expect(code).to_have_accessible_description(re.compile("Koden har 6 tegn"))
+    visit(page, f"{live_server.url}/j/{course.join_code}/")
+    page.get_by_label("Dit navn (valgfrit)").fill("<b>Mia</b>")
+    page.get_by_role("button", name="Deltag").click()
+    name = page.get_by_label("Dit navn (valgfrit)")
+    expect(name).to_be_focused()
+    expect(name).to_have_accessible_description(re.compile("må ikke indeholde tegnene"))
+
+
+def test_a_course_form_with_errors_moves_focus_to_the_summary(page, live_server, login, course, facilitator):
+    page.set_viewport_size(LAPTOP)
+    login(page, "frida")
+    page.goto(f"{live_server.url}/forloeb/nyt/")
+    page.get_by_role("button", name=re.compile("Opret|Gem")).click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link").first).to_be_visible()
