@@ -279,7 +279,9 @@ def _phone_context(participant: Participant, **extra) -> dict:
         context["sent_keys"] = {card.client_key for card in my_cards}
         context["my_cards"] = my_cards
     if key in ("methods", "closing"):
-        proposals = list(svc.ranked_proposals(course))
+        # In the order they were proposed, never by dots: the list must not re-sort under the thumb of
+        # someone placing dots while others do (the projector shows the ranking).
+        proposals = list(svc.ranked_proposals(course).order_by("pk"))
         mine = {}
         for proposal_id in participant.dots.values_list("proposal_id", flat=True):
             mine[proposal_id] = mine.get(proposal_id, 0) + 1

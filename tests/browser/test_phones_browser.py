@@ -5,6 +5,7 @@ matters: the route handler holds the request while the Playwright driver keeps t
 """
 
 import re
+import uuid
 
 import pytest
 from playwright.sync_api import expect
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 from interviews.models import ReflectionSheet, SheetStatus
 from sessions import meeting as svc
 from sessions import services
-from sessions.models import Card, CoursePhase, Meeting, Participant, Proposal
+from sessions.models import Card, CoursePhase, Dot, Meeting, MethodProposal, Participant, Proposal
 
 from ..phones import join_as
 from .conftest import LAPTOP, PHONE, assert_accessible
@@ -294,3 +295,39 @@ def test_a_course_form_with_errors_moves_focus_to_the_summary(page, live_server,
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
     expect(summary.get_by_role("link").first).to_be_visible()
+
+
+# --- dots: the list stays where the thumb is ----------------------------------------------------
+
+
+def test_the_dot_list_keeps_its_order_while_others_tap(browser, live_server, visit, course, facilitator):
+    ane, bo = (Participant.objects.create(course=course, display_name=name) for name in ("Ane", "Bo"))
+    meeting_at(course, facilitator, "methods")
+    for text in ("Et borgerpanel", "Smiley-standere", "Fokusgrupper"):
+        svc.proposal_post(course=course, by=facilitator, text=text, client_key=uuid.uuid4())
+    first, second, third = MethodProposal.objects.order_by("pk")
+    phones = {p: phone_page(browser, live_server, p) for p in (ane, bo)}
+    for page in phones.values():
+        visit(page, f"{live_server.url}/deltager/{course.pk}/moede/")
+    rows = phones[ane].locator(".dots li")
+    order = ["Et borgerpanel", "Smiley-standere", "Fokusgrupper"]
+
+    def shown(page):
+        return [row.split(" ")[0] for row in page.locator(".dots li > span").all_inner_texts()]
+
+    expect(rows).to_have_count(3)
+    assert shown(phones[ane]) == [text.split(" ")[0] for text in order]
+    # Bo puts all three dots on the last one; then Ane taps the second row, the same spot, three times.
+    for tap in range(3):
+        phones[bo].locator(".dots li", has_text="Fokusgrupper").get_by_role("button", name="Sæt prik").click()
+        expect(phones[bo].get_by_text(f"Du har {2 - tap} prik", exact=False)).to_be_visible()
+    phones[ane].wait_for_timeout(2 * MEETING_POLL_MS + 500)
+    for tap in range(3):
+        assert shown(phones[ane]) == [text.split(" ")[0] for text in order]
+        rows.nth(1).get_by_role("button", name="Sæt prik").click()
+        expect(phones[ane].get_by_text(f"Du har {2 - tap} prik", exact=False)).to_be_visible()
+        phones[ane].wait_for_timeout(MEETING_POLL_MS + 200)
+    assert shown(phones[ane]) == [text.split(" ")[0] for text in order]
+    assert list(Dot.objects.filter(participant=ane).values_list("proposal_id", flat=True)) == [second.pk] * 3
+    assert Dot.objects.filter(participant=bo, proposal=third).count() == 3
+    assert first.pk < second.pk < third.pk
