@@ -68,14 +68,14 @@
 
   function tick() {
     var now = Date.now();
-    document.querySelectorAll(".timer[data-remaining]").forEach(function (timer) {
+    document.querySelectorAll("[data-kickoff-clock]").forEach(function (timer) {
       if (!timer.dataset.loadedAt) timer.dataset.loadedAt = String(now);
       var remaining = parseInt(timer.dataset.remaining, 10);
       if (timer.dataset.running === "1") {
         remaining -= Math.floor((now - parseInt(timer.dataset.loadedAt, 10)) / 1000);
       }
       remaining = Math.max(0, remaining);
-      var clock = timer.querySelector(".timer__clock");
+      var clock = timer.querySelector("[data-clock]");
       var text = pad(Math.floor(remaining / 60)) + ":" + pad(remaining % 60);
       if (clock && clock.textContent !== text) clock.textContent = text;
     });

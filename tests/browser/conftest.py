@@ -1,6 +1,8 @@
 """Browser tests: Debian's Chromium driven by Playwright against Django's live server.
 
-Every page a test visits is scanned with axe-core (WCAG 2.1 A and AA) through `visit()`.
+Every page a test visits is scanned with axe-core (WCAG 2.1 A and AA) and checked for layout faults
+(layout.py: squeezed text, sideways overflow, overlapping panels at phone, laptop and projector sizes)
+through `visit()`.
 """
 
 import os
@@ -9,6 +11,8 @@ import shutil
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+
+from .layout import assert_laid_out
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -68,12 +72,13 @@ def assert_accessible(axe, page):
 
 @pytest.fixture
 def visit(axe):
-    """Open a URL, check it answered without error, and scan it with axe-core."""
+    """Open a URL, check it answered without error, scan it with axe-core and check its layout."""
 
     def go(page, url):
         response = page.goto(url)
         assert response is not None and response.status < 400, f"{url} answered {response and response.status}"
         assert_accessible(axe, page)
+        assert_laid_out(page)
         return response
 
     return go

@@ -25,7 +25,7 @@ def test_five_phones_join_vote_and_the_presenter_bars_update(
     login(page, "frida")
     page.goto(f"{live_server.url}/forloeb/{course.pk}/skaerm/opstart/")
     assert_accessible(axe, page)
-    assert page.locator(".qr svg").is_visible()
+    assert page.locator(".kickoff-presenter__qr svg").is_visible()
     assert page.get_by_text(course.join_code).first.is_visible()
 
     phones = []
@@ -43,8 +43,8 @@ def test_five_phones_join_vote_and_the_presenter_bars_update(
 
     bars = page.locator("#live")
     bars.get_by_text("5 stemmer").wait_for(timeout=8000)
-    assert "3 stemmer" in bars.locator(".bar", has_text=touchpoints[1].name).inner_text()
-    assert "2 stemmer" in bars.locator(".bar", has_text=touchpoints[2].name).inner_text()
+    assert "3 stemmer" in bars.locator(".vote-bars__item", has_text=touchpoints[1].name).inner_text()
+    assert "2 stemmer" in bars.locator(".vote-bars__item", has_text=touchpoints[2].name).inner_text()
     assert "5 deltagere er med" in bars.inner_text()
     assert_accessible(axe, page)
 
@@ -52,7 +52,7 @@ def test_five_phones_join_vote_and_the_presenter_bars_update(
     _, first = phones[0]
     first.get_by_label(touchpoints[2].name).check()
     first.get_by_role("button", name="Skift min stemme").click()
-    bars.locator(".bar", has_text=touchpoints[2].name).get_by_text("3 stemmer").wait_for(timeout=8000)
+    bars.locator(".vote-bars__item", has_text=touchpoints[2].name).get_by_text("3 stemmer").wait_for(timeout=8000)
     assert Vote.objects.count() == 5
     assert Participant.objects.filter(course=course).count() == 5
     for context, _phone in phones:
@@ -92,7 +92,7 @@ def test_the_facilitator_confirms_and_the_phone_sees_what_to_do(
     login(page, "frida")
     page.goto(f"{live_server.url}/forloeb/{course.pk}/opstart/")
     page.get_by_role("button", name="Start").click()
-    clock = page.locator("#live .timer__clock")
+    clock = page.locator("#live .countdown__clock")
     for _ in range(50):  # the clock counts down in the browser between polls
         if clock.inner_text() < "19:59":
             break

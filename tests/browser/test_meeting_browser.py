@@ -209,8 +209,8 @@ def test_whole_meeting(browser, live_server, course, facilitator, login, visit, 
         expect(page.get_by_text("Du har 0 prikker tilbage")).to_be_visible()
     assert_accessible(axe, phones[2])
     assert Dot.objects.count() == 9
-    expect(presenter.locator(".ranked li").first).to_contain_text("Smiley-standere")
-    expect(presenter.locator(".ranked li").first).to_contain_text("9 prikker")
+    expect(presenter.locator(".meeting-presenter__proposals li").first).to_contain_text("Smiley-standere")
+    expect(presenter.locator(".meeting-presenter__proposals li").first).to_contain_text("9 prikker")
     assert MethodProposal.objects.count() == 2
     assert_accessible(axe, presenter)
     assert Meeting.objects.get(course=course).activity.key == "methods"
