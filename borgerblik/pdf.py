@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -33,9 +34,10 @@ CACHE_SECONDS = 60 * 60 * 24 * 7
 
 
 def _render_version() -> str:
-    """A hash of the print templates and styles: a deploy that changes them renders documents anew."""
+    """A hash of the print templates, styles and this module: a deploy that changes them renders documents anew."""
     root = Path(settings.BASE_DIR)
     files = sorted((root / "templates" / "print").glob("*.html")) + [root / "static" / "css" / "print.css"]
+    files.append(Path(__file__))
     digest = hashlib.sha256()
     for path in files:
         if path.exists():
@@ -120,7 +122,47 @@ def render_pdf(
     with translation.override(language):
         html = render_to_string(template, {**context, "document_title": title, "document_language": language})
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=PrintFetcher(photo_opener))
-    return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+    return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False, finisher=tag_fixes)
+
+
+CSS_PX_IN_PT = 0.75  # WeasyPrint lays out in CSS pixels (96 per inch); PDF user space is in points (72)
+
+
+def _object(pdf, reference):
+    """The pydyf object a reference such as b"12 0 R" names."""
+    number = int(reference.split()[0]) if isinstance(reference, bytes | str) else None
+    return pdf.objects[number] if number is not None and 0 < number < len(pdf.objects) else None
+
+
+def tag_fixes(document, pdf) -> None:
+    """Two things PDF/UA asks of the structure tree that WeasyPrint 70 leaves out (its `finisher` hook).
+
+    - Every table header cell (TH) gets a Scope: Row when the cells of its own row list it as their
+      header (`<th scope="row">`), else Column.
+    - A Figure's BBox is given in the page's coordinates, inside the page: WeasyPrint writes the CSS
+      pixels of the layout, measured from the top, so a figure low on a page lay outside its box.
+    """
+    elements = [obj for obj in pdf.objects if isinstance(obj, dict) and obj.get("Type") == "/StructElem"]
+    for element in elements:
+        tag, attributes = element.get("S"), element.get("A")
+        if tag == "/TH" and attributes is not None:
+            row = _object(pdf, element.get("P"))
+            own_id = getattr(element.get("ID"), "string", None)
+            row_header = False
+            for reference in (row or {}).get("K", []):
+                cell = _object(pdf, reference)
+                headers = cell.get("A", {}).get("Headers", []) if isinstance(cell, dict) else []
+                if cell is not None and cell.get("S") == "/TD" and own_id in [getattr(h, "string", h) for h in headers]:
+                    row_header = True
+            attributes["Scope"] = "/Row" if row_header else "/Column"
+        elif tag == "/Figure" and attributes is not None and "BBox" in attributes:
+            page = _object(pdf, element.get("Pg"))
+            if page is None:
+                continue
+            left, bottom, right, top = (float(value) for value in page["MediaBox"])
+            x1, y1, x2, y2 = (float(value) * CSS_PX_IN_PT for value in attributes["BBox"])
+            box = [max(left, x1), max(bottom, top - y2), min(right, x2), min(top, top - y1)]
+            attributes["BBox"] = pydyf.Array(round(value, 3) for value in box)
 
 
 def print_key(key_parts: list[str], fingerprint: str) -> str:
