@@ -105,7 +105,11 @@ def _meeting_context(course, *, with_prompts: bool = False) -> dict:
 # --- facilitator -------------------------------------------------------------------------------
 
 
-def _dashboard(request, course, status=200, **extra):
+# The parts of the dashboard an htmx press is answered with: the live region, or the form it came from.
+WRITE_REGIONS = {"card_add": "write-card", "proposal_add": "write-proposal", "surprise_add": "write-surprise"}
+
+
+def _dashboard(request, course, status=200, partial: str = "", **extra):
     context = _meeting_context(course, with_prompts=True)
     context["all_cards"] = list(
         Card.objects.filter(course=course, merged_into__isnull=True)
@@ -118,8 +122,8 @@ def _dashboard(request, course, status=200, **extra):
     context["surprise_groups"] = list(Group.objects.filter(course=course, kind=GroupKind.SURPRISES).order_by("number"))
     context.update(extra)
     template = "sessions/meeting/dashboard.html"
-    if request.htmx and request.method == "GET":
-        template += "#live"
+    if request.htmx:
+        template += f"#{partial or 'live'}"
     return render(request, template, context, status=status)
 
 
@@ -205,14 +209,30 @@ def control(request, course):
             request,
             course,
             status=400,
+            partial=WRITE_REGIONS.get(action, ""),
             error=" ".join(error.messages),
             error_action=action,
+            error_in_form=action in WRITE_REGIONS,
             typed=request.POST.get("text", ""),
             typed_zone=request.POST.get("zone", ""),
             typed_group=id_or_none(request.POST.get("group")),
         )
     if request.POST.get("return") == "presenter":
         return redirect("dialogue:meeting_presenter", course.pk)
+    if request.htmx:
+        # Only the region the press came from is swapped; a written card, proposal or surprise also
+        # asks the live region to refresh at once.
+        response = _dashboard(
+            request,
+            course,
+            partial=WRITE_REGIONS.get(action, ""),
+            saved_action=action,
+            typed_zone=request.POST.get("zone", ""),  # the next card is often for the same zone
+            typed_group=id_or_none(request.POST.get("group")),
+        )
+        if action in WRITE_REGIONS:
+            response["HX-Trigger"] = "meeting-changed"
+        return response
     return redirect(reverse("dialogue:meeting", args=[course.pk]) + f"#{request.POST.get('anchor', 'styring')}")
 
 

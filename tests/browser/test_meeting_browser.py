@@ -74,7 +74,7 @@ def test_whole_meeting(browser, live_server, course, facilitator, login, visit, 
     dash.keyboard.press("n")  # card round
     expect(dash.get_by_role("heading", name="Skriv én virkning på hvert kort")).to_be_visible()
     dash.get_by_role("button", name="Vis kortene på skærmen").click()
-    dash.wait_for_load_state()
+    expect(dash.get_by_role("button", name="Vis kun antal på skærmen")).to_be_visible()
 
     zones = {p.pk: p.zone for p in Participant.objects.filter(course=course)}
     negative_phones = [ph for ph, p in zip(phones, people, strict=True) if zones[p.pk] == "negative"]
@@ -121,13 +121,14 @@ def test_whole_meeting(browser, live_server, course, facilitator, login, visit, 
     assert Card.objects.filter(course=course).count() == 7
     assert_accessible(axe, presenter)
 
-    # Merge the two identical negative cards on the dashboard.
+    # Merge the two identical negative cards on the dashboard (K opens the list of all cards).
     dash.reload()
+    dash.keyboard.press("k")
     duplicates = Card.objects.filter(course=course, text="Man skal logge ind to gange").order_by("pk")
     for card in duplicates:
         dash.locator(f"#card-{card.pk}").check()
     dash.get_by_role("button", name="Læg de valgte kort sammen").click()
-    dash.wait_for_load_state()
+    expect(dash.locator(f"#card-{duplicates[0].pk} + label")).to_contain_text("×2")
     assert Card.objects.filter(course=course, merged_into=duplicates[0]).count() == 1
     expect(presenter.get_by_text("×2").first).to_be_visible(timeout=3000)
 
@@ -158,7 +159,7 @@ def test_whole_meeting(browser, live_server, course, facilitator, login, visit, 
     dash.keyboard.press("i")
     expect(dash.get_by_role("heading", name="Nu: punkt 4 – Hvad har overrasket os?")).to_be_visible()
     dash.get_by_role("button", name="Dan grupper på fire").click()
-    dash.wait_for_load_state()
+    expect(dash.get_by_role("button", name="Dan nye grupper")).to_be_visible()
     assert sorted(g.members.count() for g in Group.objects.filter(kind=GroupKind.SURPRISES)) == [3, 3]
     expect(presenter.get_by_text("Gruppe om overraskelser 1")).to_be_visible(timeout=3000)
     expect(phones[0].get_by_label("Hvad overraskede jer?")).to_be_visible(timeout=6000)
@@ -183,15 +184,17 @@ def test_whole_meeting(browser, live_server, course, facilitator, login, visit, 
     dash.keyboard.press("i")
     expect(dash.get_by_role("heading", name="Nu: punkt 5 – Hvad kan vi lære?")).to_be_visible()
     dash.get_by_role("button", name="Dan makkerpar").click()
-    dash.wait_for_load_state()
+    expect(dash.get_by_role("button", name="Dan nye makkerpar")).to_be_visible()
     assert sorted(g.members.count() for g in Group.objects.filter(kind=GroupKind.PAIR)) == [2, 2, 2]
     expect(phones[1].get_by_text("Din makker:")).to_be_visible(timeout=6000)
     expect(phones[1].get_by_text("Din makker:")).not_to_contain_text(",")
     dash.keyboard.press("n")
     expect(dash.get_by_role("heading", name="Forslag og prikker")).to_be_visible()
+    dash.keyboard.press("s")  # opens "Skriv for en deltager"
     dash.get_by_label("Forslag til en anden måde at lære på").fill("Et borgerpanel")
     dash.get_by_role("button", name="Tilføj forslag").click()
-    dash.wait_for_load_state()
+    expect(dash.get_by_role("status").filter(has_text="Forslaget er tilføjet.")).to_be_visible()
+    expect(dash.locator("#opgave")).to_contain_text("Et borgerpanel")
     expect(phones[2].get_by_label("Dit forslag")).to_be_visible(timeout=6000)
     settled(phones[2])
     phones[2].get_by_label("Dit forslag").fill("Smiley-standere i borgerservice")
