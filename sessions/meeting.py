@@ -104,6 +104,16 @@ def read_sequence(course: Course) -> list[Card]:
     return [c for c in cards if c.zone == Zone.NEGATIVE] + [c for c in cards if c.zone == Zone.POSITIVE]
 
 
+READ_ZONES = {"read_negative": Zone.NEGATIVE, "read_positive": Zone.POSITIVE}
+
+
+def read_index(sequence: list[Card], key: str, position: int) -> int | None:
+    """The card read aloud in this step: the one at `position`, kept within the step's own zone (cards
+    hidden or merged meanwhile may have shifted the sequence); None when the zone has no cards."""
+    within = [i for i, card in enumerate(sequence) if card.zone == READ_ZONES.get(key)]
+    return min(max(position, within[0]), within[-1]) if within else None
+
+
 def roundup_groups(course: Course) -> list[Group]:
     """The surprise groups in the order they present in the round-up (only those with members)."""
     return list(
@@ -351,19 +361,38 @@ def cards_reveal(*, course: Course, by, revealed: bool) -> Meeting:
 
 
 def read_move(*, course: Course, by, delta: int) -> Meeting:
-    """Move to the next or previous card read aloud, or group presenting in the round-up."""
+    """Move to the next or previous card read aloud, or group presenting in the round-up.
+
+    The step follows the card: reading on past the last negative card goes on to the step that reads the
+    positive ones (its heading, prompt and phones' instruction), and back from the first positive card to
+    the negatives, so a positive card is never shown under "Gennemgå de negative virkninger"."""
     _managed(course, by)
     with transaction.atomic():
         meeting = _locked(course)
         key = Activity.objects.filter(pk=meeting.activity_id).values_list("key", flat=True).first()
         if key == "surprise_roundup":
             total = len(roundup_groups(course))
-        elif key in READ_KEYS:
-            total = len(read_sequence(course))
-        else:
+            meeting.read_position = max(0, min(total - 1, meeting.read_position + delta)) if total else 0
+            return _save(meeting, "read_position")
+        if key not in READ_KEYS:
             raise ValidationError(_("Der læses ikke op lige nu."))
-        meeting.read_position = max(0, min(total - 1, meeting.read_position + delta)) if total else 0
-        return _save(meeting, "read_position")
+        sequence = read_sequence(course)
+        if not sequence:
+            return meeting
+        current = read_index(sequence, key, meeting.read_position)
+        start = meeting.read_position if current is None else current
+        position = max(0, min(len(sequence) - 1, start + delta))
+        wanted = "read_negative" if sequence[position].zone == Zone.NEGATIVE else "read_positive"
+        if wanted == key:
+            meeting.read_position = position
+            return _save(meeting, "read_position")
+        onwards = (key, delta > 0) in (("read_negative", True), ("read_positive", False))
+        activity = next((a for a in meeting_activities(course) if a.key == wanted), None) if onwards else None
+        if activity is None:  # no such step in this template, or not the way of reading: stay on the card
+            return meeting
+        _enter(meeting, activity, timezone.now(), new_item=activity.agenda_item_id != meeting.activity.agenda_item_id)
+        meeting.read_position = position
+        return _save(meeting, *STEP_FIELDS)
 
 
 def _present(course: Course) -> list[Participant]:

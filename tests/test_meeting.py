@@ -235,9 +235,41 @@ def test_merge_hide_star_and_read_aloud_order(course, facilitator, add_participa
     assert meeting.read_position == 0 and meeting.revealed
     for _ in range(5):
         meeting = svc.read_move(course=course, by=facilitator, delta=1)
-    assert meeting.read_position == 2
+    assert meeting.read_position == 2  # the first positive card: reading on past the negatives …
+    assert meeting.activity.key == "read_positive"  # … moved the step, and its heading, to the positives
     meeting = go_to(course, facilitator, "read_positive")
     assert meeting.read_position == 2  # the first positive card
+
+
+def test_the_read_aloud_step_follows_the_card(course, facilitator, facilitator_client, leader_client):
+    """A positive card is never read under the negatives' heading, nor a negative one under the positives'
+    (issue 11): the step moves with the card, back as well as on."""
+    for text, zone in (("Kø", "negative"), ("Login", "negative"), ("Hurtigt", "positive")):
+        svc.card_post(course=course, by=facilitator, text=text, zone=zone, client_key=uuid.uuid4())
+    go_to(course, facilitator, "read_negative")
+    presenter = reverse("dialogue:meeting_presenter", args=[course.pk])
+    meeting = svc.read_move(course=course, by=facilitator, delta=1)
+    assert (meeting.activity.key, meeting.read_position) == ("read_negative", 1)
+    meeting = svc.read_move(course=course, by=facilitator, delta=1)
+    assert (meeting.activity.key, meeting.read_position) == ("read_positive", 2)
+    page = leader_client.get(presenter).content.decode()
+    assert "Gennemgå de positive virkninger" in page and "Hurtigt" in page
+    assert svc.read_move(course=course, by=facilitator, delta=1).read_position == 2  # the last card stays
+    meeting = svc.read_move(course=course, by=facilitator, delta=-1)
+    assert (meeting.activity.key, meeting.read_position) == ("read_negative", 1)
+    assert svc.read_move(course=course, by=facilitator, delta=-5).read_position == 0
+    # A card hidden meanwhile shifts the sequence: the negatives' step still shows a negative card.
+    svc.read_move(course=course, by=facilitator, delta=1)
+    first = Card.objects.get(text="Kø")
+    svc.card_moderate(course=course, by=facilitator, card_id=first.pk, action="hide")
+    page = leader_client.get(presenter).content.decode()
+    assert "Gennemgå de negative virkninger" in page and "Negativ virkning" in page and "Positiv virkning" not in page
+    # No positive cards at all: the positives' step shows no negative card as if it were one.
+    svc.card_moderate(course=course, by=facilitator, card_id=Card.objects.get(text="Hurtigt").pk, action="hide")
+    svc.meeting_go(course=course, by=facilitator, step="next")
+    page = leader_client.get(presenter).content.decode()
+    assert "Gennemgå de positive virkninger" in page and "Negativ virkning" not in page
+    assert svc.read_move(course=course, by=facilitator, delta=1).activity.key == "read_positive"
 
 
 def test_presenter_counts_until_revealed_then_cards(course, facilitator, facilitator_client, leader_client):

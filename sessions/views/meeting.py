@@ -60,7 +60,8 @@ def _meeting_context(course, *, with_prompts: bool = False) -> dict:
     )
     cards = list(svc.visible_cards(course))
     sequence = [c for c in cards if c.zone == Zone.NEGATIVE] + [c for c in cards if c.zone == Zone.POSITIVE]
-    reading = sequence[min(meeting.read_position, len(sequence) - 1)] if sequence and key in svc.READ_KEYS else None
+    index = svc.read_index(sequence, key, meeting.read_position) if key in svc.READ_KEYS else None
+    reading = sequence[index] if index is not None else None
     presenting = None
     if key == "surprise_roundup":
         with_members = [g for g in groups if g.members.all()]

@@ -331,3 +331,37 @@ def test_the_dot_list_keeps_its_order_while_others_tap(browser, live_server, vis
     assert list(Dot.objects.filter(participant=ane).values_list("proposal_id", flat=True)) == [second.pk] * 3
     assert Dot.objects.filter(participant=bo, proposal=third).count() == 3
     assert first.pk < second.pk < third.pk
+
+
+# --- read-aloud: the heading follows the card ---------------------------------------------------
+
+
+def test_reading_aloud_past_the_negatives_moves_the_heading_to_the_positives(
+    browser, live_server, visit, login, course, facilitator
+):
+    ole = Participant.objects.create(course=course, display_name="Ole", zone="negative")
+    for text, zone in (("Koden udløber", "negative"), ("Svært at finde", "negative"), ("Hurtigt", "positive")):
+        svc.card_post(course=course, by=facilitator, text=text, zone=zone, client_key=uuid.uuid4())
+    meeting_at(course, facilitator, "read_negative")
+    dash = browser.new_context(viewport=LAPTOP).new_page()
+    login(dash, facilitator.username)
+    visit(dash, f"{live_server.url}/forloeb/{course.pk}/moede/")
+    presenter = dash.context.new_page()
+    presenter.goto(f"{live_server.url}/forloeb/{course.pk}/skaerm/moede/")
+    phone = phone_page(browser, live_server, ole)
+    phone.goto(f"{live_server.url}/deltager/{course.pk}/moede/")
+    expect(presenter.locator(".read-card figcaption")).to_contain_text("Negativ virkning · 1 af 3")
+
+    dash.keyboard.press("ArrowRight")
+    expect(dash.get_by_text("Læses op (2 af 3)")).to_be_visible()
+    dash.keyboard.press("ArrowRight")  # past the last negative card
+    expect(presenter.locator(".read-card figcaption")).to_contain_text("Positiv virkning", timeout=5_000)
+    expect(presenter.get_by_role("heading", name="Gennemgå de positive virkninger")).to_be_visible()
+    expect(dash.get_by_role("heading", name="Gennemgå de positive virkninger")).to_be_visible()
+    expect(phone.get_by_text("Lyt med, mens de positive kort læses op.")).to_be_visible(timeout=5_000)
+
+    dash.keyboard.press("ArrowLeft")  # and back again
+    expect(presenter.locator(".read-card figcaption")).to_contain_text("Negativ virkning · 2 af 3", timeout=5_000)
+    expect(presenter.get_by_role("heading", name="Gennemgå de negative virkninger")).to_be_visible()
+    expect(dash.get_by_role("heading", name="Gennemgå de negative virkninger")).to_be_visible()
+    expect(phone.get_by_text("Lyt med, mens de negative kort læses op.")).to_be_visible(timeout=5_000)
