@@ -7,9 +7,13 @@ is refused, so user text can never make the renderer read the disk or the networ
 """
 
 import hashlib
+import logging
 import mimetypes
 import posixpath
+import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -18,6 +22,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
+from django.db import connections
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
@@ -106,6 +111,23 @@ def photo_bytes(rest: str, opener: PhotoOpener) -> bytes | None:
     return opener(photo_id, variant)
 
 
+def print_html(template: str, context: dict, *, title: str, language: str | None = None) -> str:
+    """A print template as the HTML WeasyPrint lays out, in the given language (the active one by default).
+
+    Django's autoescaping stays on: user text in `context` is printed literally.
+    """
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return render_to_string(template, {**context, "document_title": title, "document_language": language})
+
+
+def pdf_from_html(html: str, photo_opener: PhotoOpener | None = None) -> bytes:
+    """Lay out the HTML as a tagged PDF. Reads nothing from the database (the opener holds the photos), so it
+    can run in a thread of its own while the request that asked for it has already been answered."""
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=PrintFetcher(photo_opener))
+    return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False, finisher=tag_fixes)
+
+
 def render_pdf(
     template: str,
     context: dict,
@@ -114,15 +136,8 @@ def render_pdf(
     language: str | None = None,
     photo_opener: PhotoOpener | None = None,
 ) -> bytes:
-    """Render a print template to a tagged PDF in the given language (the active one by default).
-
-    Django's autoescaping stays on: user text in `context` is printed literally.
-    """
-    language = language or translation.get_language() or settings.LANGUAGE_CODE
-    with translation.override(language):
-        html = render_to_string(template, {**context, "document_title": title, "document_language": language})
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=PrintFetcher(photo_opener))
-    return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False, finisher=tag_fixes)
+    """Render a print template to a tagged PDF in the given language (the active one by default)."""
+    return pdf_from_html(print_html(template, context, title=title, language=language), photo_opener)
 
 
 CSS_PX_IN_PT = 0.75  # WeasyPrint lays out in CSS pixels (96 per inch); PDF user space is in points (72)
@@ -197,4 +212,85 @@ def cached_pdf(
 
 def forget_pdfs(slots: Iterable[str]) -> None:
     """Delete these slots' documents from the cache (the data they print is being deleted)."""
-    cache.delete_many([f"print:{slot}" for slot in slots])
+    cache.delete_many([f"print:{slot}" for slot in slots] + [f"print-job:{slot}" for slot in slots])
+
+
+# --- Long renders in the background ----------------------------------------------------------------
+#
+# A request renders a document that is not in the cache itself, but waits for it at most
+# BORGERBLIK_PRINT_WAIT_SECONDS (well under gunicorn's 30-second worker timeout). A render that takes
+# longer goes on in a thread of the worker process; the request answers with a page that polls, and
+# the finished PDF goes into the shared cache, where the poll (on any worker or server) finds it. A
+# marker in the cache says the document is being rendered, so polls and other users wait for that
+# render instead of starting their own. One render thread per process: layout is CPU-bound Python.
+
+RENDERS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="borgerblik-print")
+JOB_SECONDS = 300  # a render still marked after this is taken as lost (its process ended) and started again
+FAILED = "failed"
+logger = logging.getLogger(__name__)
+
+
+def _entry_pdf(entry, key: str) -> bytes | None:
+    return entry[1] if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == key else None
+
+
+def _job_state(job, key: str) -> str | None:
+    return job[0] if isinstance(job, tuple) and len(job) == 2 and job[1] == key else None
+
+
+def store_pdf(slot: str, key: str, pdf: bytes, still_wanted: Callable[[], bool] | None = None) -> None:
+    cache.set(f"print:{slot}", (key, pdf), CACHE_SECONDS)
+    if still_wanted is not None and not still_wanted():
+        cache.delete(f"print:{slot}")
+
+
+def pdf_or_rendering(
+    slot: str,
+    key: str,
+    prepare: Callable[[], tuple[str, PhotoOpener | None]],
+    *,
+    still_wanted: Callable[[], bool] | None = None,
+    wait: float | None = None,
+) -> tuple[bytes | None, str]:
+    """(pdf, "hit") from the cache, (pdf, "miss") rendered within `wait` seconds, or (None, "rendering");
+    (None, FAILED) once when the last render in the background failed (asking again renders again).
+
+    `prepare` reads the database in the calling thread and returns the HTML and the photo opener; the
+    layout runs in the render thread.
+    """
+    found = cache.get_many([f"print:{slot}", f"print-job:{slot}"])  # one query for both
+    pdf = _entry_pdf(found.get(f"print:{slot}"), key)
+    if pdf is not None:
+        return pdf, "hit"
+    state = _job_state(found.get(f"print-job:{slot}"), key)
+    if state == "rendering":
+        return None, "rendering"
+    if state == FAILED:
+        cache.delete(f"print-job:{slot}")
+        return None, FAILED
+    html, opener = prepare()
+    future = RENDERS.submit(pdf_from_html, html, opener)
+    wait = settings.BORGERBLIK_PRINT_WAIT_SECONDS if wait is None else wait
+    try:
+        pdf = future.result(timeout=wait)
+    except FutureTimeout:
+        cache.set(f"print-job:{slot}", ("rendering", key), JOB_SECONDS)
+        future.add_done_callback(lambda done: _store_late(done, slot, key, still_wanted))
+        return None, "rendering"
+    store_pdf(slot, key, pdf, still_wanted)
+    return pdf, "miss"
+
+
+def _store_late(future: Future, slot: str, key: str, still_wanted) -> None:
+    """Put a render that outlived its request into the cache (from the render thread, with its own connection)."""
+    try:
+        pdf = future.result()
+    except Exception:
+        logger.exception("Rendering %s failed", slot)
+        cache.set(f"print-job:{slot}", (FAILED, key), 60)
+    else:
+        store_pdf(slot, key, pdf, still_wanted)
+        cache.delete(f"print-job:{slot}")
+    finally:
+        if threading.current_thread().name.startswith("borgerblik-print"):
+            connections.close_all()  # this thread's connections only; requests close their own

@@ -241,6 +241,11 @@ CONTENT_SECURITY_POLICY = {
 # Course data is kept this many days after the course is finished (purge_courses command).
 BORGERBLIK_RETENTION_DAYS = env_int("BORGERBLIK_RETENTION_DAYS", 365)
 
+# A PDF that is not cached is rendered while the request waits this many seconds at most; a longer render
+# goes on in the background and the page polls for it (borgerblik/pdf.py). Keep it well under the worker
+# timeout (gunicorn's default is 30 s).
+BORGERBLIK_PRINT_WAIT_SECONDS = env_int("BORGERBLIK_PRINT_WAIT_SECONDS", 10)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

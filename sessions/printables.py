@@ -1,8 +1,8 @@
 """The printed documents of a course (M1–M4, the meeting script, the leader's summary): their data and rendering.
 
 Each document is a template under `templates/print/` and a function that reads what it prints.
-`course_fingerprint` sums up everything a document may print, so an unchanged document is served
-from the shared cache instead of being rendered again.
+`document_fingerprint` sums up what one document prints, so an unchanged document is served from the
+shared cache instead of being rendered again, and a change renders only the documents that print it.
 """
 
 import hashlib
@@ -13,12 +13,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from borgerblik.pdf import cached_pdf, forget_pdfs, print_key, render_pdf
+from borgerblik.pdf import (
+    cached_pdf,
+    forget_pdfs,
+    pdf_from_html,
+    pdf_or_rendering,
+    print_html,
+    print_key,
+)
 from interviews.models import ReflectionSheet, SheetStatus
 
 from .mailings import mail_subject
@@ -28,6 +35,7 @@ from .models import (
     AgendaPhase,
     ChecklistStage,
     Course,
+    DialogueTool,
     Experience,
     FieldKind,
     Group,
@@ -91,43 +99,91 @@ def _digest(rows) -> str:
     return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
 
 
-def course_fingerprint(course: Course) -> str:
-    """A hash of everything the documents print; it changes whenever any of it changes.
+# Each document has its own fingerprint, made of the parts of the data it prints: a photo uploaded
+# renders the summary anew and leaves M1–M4, the cards and the drejebog in the cache; a draft saved on a
+# phone renders nothing but its author's own sheets. Each part is one query over the rows concerned, all
+# their columns hashed (not rendered), so it stays cheap for large courses and a column added later is
+# covered without anyone remembering to add it here.
 
-    A fixed number of queries (rows are hashed, not rendered), so it stays cheap for large courses.
-    """
+# Columns of the course row that no document prints: they change without the documents changing.
+COURSE_UNPRINTED = {"phase", "updated_at", "closed_at"}
+
+
+def _course_part(course: Course) -> str:
+    fields = [f.attname for f in Course._meta.concrete_fields if f.attname not in COURSE_UNPRINTED]
+    names = ["workplace__name", "created_by__username", "created_by__first_name", "created_by__last_name"]
+    names += [f"tool__{f.attname}" for f in DialogueTool._meta.concrete_fields]  # the template's name and texts
+    return _digest(Course.objects.filter(pk=course.pk).values_list(*fields, *names))
+
+
+def _template_part(course: Course) -> str:
     tool = course.tool
-    parts = [
-        _digest(
-            Course.objects.filter(pk=course.pk).values_list(
-                "updated_at",
-                "title",
-                "anonymous",
-                "workplace__name",
-                "chosen_touchpoint",
-                "proposed_touchpoint",
-                "texts",
-            )
-        ),
-        _digest(course.workplace.touchpoints.values_list("pk", "name", "archived", "position")),
-        _digest(AgendaItem.objects.filter(tool=tool).values_list("pk", "number", "title", "duration_minutes", "phase")),
-        _digest(Activity.objects.filter(agenda_item__tool=tool).values_list("pk", "title", "prompt", "timer_minutes")),
-        _digest(tool.questions.values_list("pk", "text", "help_text")),
-        _digest(tool.sheet_fields.values_list("pk", "key", "label", "help_text", "kind", "choices")),
-        _digest(tool.checklist_items.values_list("pk", "stage", "text")),
-        _digest(tool.materials.values_list("pk", "code", "title", "print_note")),
-        _digest(course.participants.values_list("pk", "display_name")),
-        _digest(ReflectionSheet.objects.of_course(course).aggregate(n=Count("pk"), last=Max("updated_at")).items()),
-        _digest(course.cards.values_list("pk", "zone", "text", "merged_into", "hidden", "starred")),
-        _digest(course.groups.values_list("pk", "kind", "number", "notes").annotate(n=Count("members"))),
-        _digest(course.votes.aggregate(n=Count("pk"), last=Max("created_at")).items()),
-        _digest(course.photos.values_list("pk", "caption")),
-        _digest(Surprise.objects.filter(group__course=course).values_list("pk", "group_id", "text")),
-        _digest(MethodProposal.objects.filter(course=course).annotate(n=Count("dots")).values_list("pk", "text", "n")),
-        _digest(course.decisions.shown().values_list("pk", "kind", "text")),
-        _digest(course.trial_actions.values_list("pk", "updated_at")),
-    ]
-    return hashlib.sha256("".join(parts).encode()).hexdigest()
+    return _digest(
+        [
+            _digest(AgendaItem.objects.filter(tool=tool).order_by("pk").values_list()),
+            _digest(Activity.objects.filter(agenda_item__tool=tool).order_by("pk").values_list()),
+            _digest(tool.questions.order_by("pk").values_list()),
+            _digest(tool.sheet_fields.order_by("pk").values_list()),
+            _digest(tool.checklist_items.order_by("pk").values_list()),
+            _digest(tool.materials.order_by("pk").values_list()),
+        ]
+    )
+
+
+def _names_part(course: Course) -> str:
+    """Who took part and under which name (names print only when the course is not anonymous)."""
+    return _digest(course.participants.order_by("pk").values_list("pk", "display_name", "user_id", "present"))
+
+
+def _sheets_part(sheets) -> str:
+    return _digest(sheets.order_by("pk").values_list())
+
+
+PARTS = {
+    "course": _course_part,
+    "template": _template_part,
+    "touchpoints": lambda course: _digest(course.workplace.touchpoints.order_by("pk").values_list()),
+    # The facilitator's own example feeds placeholders ({own_example}) of questions and prompts.
+    "example": lambda course: _sheets_part(ReflectionSheet.objects.of_course(course).filter(is_example=True)),
+    "names": _names_part,
+    "m2_sheets": lambda course: _sheets_part(document_sheets(course, "m2-udfyldt")),
+    "submitted_sheets": lambda course: _sheets_part(ReflectionSheet.objects.of_course(course).submitted()),
+    "cards": lambda course: _digest(course.cards.order_by("pk").values_list()),
+    "groups": lambda course: _digest(
+        [
+            _digest(course.groups.order_by("pk").values_list().annotate(n=Count("members"))),
+            _digest(Surprise.objects.filter(group__course=course).order_by("pk").values_list()),
+        ]
+    ),
+    "votes": lambda course: _digest(course.votes.order_by("pk").values_list()),
+    "photos": lambda course: _digest(course.photos.order_by("pk").values_list()),
+    "methods": lambda course: _digest(
+        MethodProposal.objects.filter(course=course).annotate(n=Count("dots")).order_by("pk").values_list()
+    ),
+    "decisions": lambda course: _digest(course.decisions.shown().order_by("pk").values_list()),
+    "trial_actions": lambda course: _digest(course.trial_actions.order_by("pk").values_list()),
+}
+EVERY_DOCUMENT = ("course", "template", "touchpoints", "example")
+DOCUMENT_PARTS = {
+    "m1": EVERY_DOCUMENT,
+    "m2": EVERY_DOCUMENT,
+    "m2-udfyldt": (*EVERY_DOCUMENT, "names", "m2_sheets"),
+    "mine-ark": EVERY_DOCUMENT,  # and the participant's own row and sheets, see document_fingerprint
+    "m3": EVERY_DOCUMENT,
+    "m4": EVERY_DOCUMENT,
+    "kort": (*EVERY_DOCUMENT, "names", "cards"),
+    "drejebog": EVERY_DOCUMENT,
+    "opsamling": (*EVERY_DOCUMENT, *(name for name in PARTS if name not in EVERY_DOCUMENT and name != "m2_sheets")),
+}
+
+
+def document_fingerprint(course: Course, name: str, participant: Participant | None = None) -> str:
+    """A hash of the data this document prints: it changes whenever any of it changes, and only then."""
+    parts = [f"{part}:{PARTS[part](course)}" for part in DOCUMENT_PARTS[name]]
+    if participant is not None:
+        parts.append(_digest(Participant.objects.filter(pk=participant.pk).values_list("display_name")))
+        parts.append(_sheets_part(participant.sheets.all()))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 def questions(course: Course) -> list[tuple[Any, str]]:
@@ -223,19 +279,36 @@ def experience_chart(sheets) -> dict:
     return {"bars": bars, "total": total, "average": average}
 
 
+def _photo_file(photo: Photo, variant: str) -> bytes | None:
+    """The bytes to print, or None (the PDF then leaves the photo out) when its file is gone or unreadable."""
+    try:
+        if variant == "thumbnail":
+            with photo.thumbnail.open("rb") as handle:
+                return handle.read()
+        return print_bytes(photo)  # fitted to the printed size, not the 1600-pixel photo
+    except (OSError, ValueError, SyntaxError):  # missing file; not an image Pillow can read
+        return None
+
+
 def photo_opener_for(course: Course):
     """Reads a photo of this course only (any other id gives nothing)."""
 
     def opener(photo_id: int, variant: str) -> bytes | None:
         photo = Photo.objects.filter(course=course, pk=photo_id).first()
-        if photo is None:
-            return None
-        if variant == "thumbnail":
-            with photo.thumbnail.open("rb") as handle:
-                return handle.read()
-        return print_bytes(photo)  # fitted to the printed size, not the 1600-pixel photo
+        return _photo_file(photo, variant) if photo is not None else None
 
     return opener
+
+
+PRINTED_PHOTO = re.compile(r"/print-photos/(\d+)/(print|thumbnail)")
+
+
+def photos_printed_in(course: Course, html: str):
+    """An opener holding the photos this HTML prints, read now: the layout can then run in another thread."""
+    wanted = {(int(pk), variant) for pk, variant in PRINTED_PHOTO.findall(html)}
+    photos = Photo.objects.filter(course=course, pk__in={pk for pk, _variant in wanted}).in_bulk()
+    files = {(pk, variant): _photo_file(photos[pk], variant) for pk, variant in wanted if pk in photos}
+    return lambda photo_id, variant: files.get((photo_id, variant))
 
 
 def base_context(course: Course) -> dict:
@@ -454,7 +527,7 @@ def document_sheets(course: Course, name: str, participant: Participant | None =
 def document_key(course: Course, document: Document, language: str, participant: Participant | None = None) -> str:
     """The cache key and ETag of a document: changes whenever anything it prints changes."""
     parts = [str(course.pk), document.name, language, str(participant.pk if participant else "")]
-    return print_key(parts, course_fingerprint(course))
+    return print_key(parts, document_fingerprint(course, document.name, participant))
 
 
 def document_slot(course_id: int, name: str, language: str, participant_id: int | None = None) -> str:
@@ -478,29 +551,54 @@ def forget_course_documents(course_id: int, participant_ids: Iterable[int] = ())
     forget_pdfs(course_document_slots(course_id, participant_ids))
 
 
-def document_pdf(
-    course: Course, document: Document, language: str, participant: Participant | None = None, key: str = ""
-) -> tuple[bytes, bool]:
-    """The document as PDF bytes, from the shared cache when the course's data has not changed."""
+def document_html(course: Course, document: Document, language: str, participant: Participant | None = None):
+    """The document's HTML as WeasyPrint lays it out, and an opener holding the photos it prints."""
+    full = course_for_print(course.pk)
+    context = CONTEXTS[document.name](full, sheets=document_sheets(full, document.name, participant))
+    with translation.override(language):
+        title = f"{document.title} – {full.title}"
+    html = print_html(document.template, context, title=title, language=language)
+    return html, photos_printed_in(full, html)
 
-    def render() -> bytes:
-        full = course_for_print(course.pk)
-        context = CONTEXTS[document.name](full, sheets=document_sheets(full, document.name, participant))
-        with translation.override(language):
-            title = f"{document.title} – {full.title}"
-        return render_pdf(
-            document.template, context, title=title, language=language, photo_opener=photo_opener_for(full)
-        )
 
+def _still_wanted(course: Course, participant: Participant | None):
     def still_wanted() -> bool:
         # A course or participant deleted while this rendered has had its cache cleared already.
         if participant is not None:
             return Participant.objects.filter(pk=participant.pk).exists()
         return Course.objects.filter(pk=course.pk).exists()
 
+    return still_wanted
+
+
+def document_pdf(
+    course: Course, document: Document, language: str, participant: Participant | None = None, key: str = ""
+) -> tuple[bytes, bool]:
+    """The document as PDF bytes, from the shared cache when what it prints has not changed."""
     return cached_pdf(
         document_slot(course.pk, document.name, language, participant.pk if participant else None),
         key or document_key(course, document, language, participant),
-        render,
-        still_wanted=still_wanted,
+        lambda: pdf_from_html(*document_html(course, document, language, participant)),
+        still_wanted=_still_wanted(course, participant),
+    )
+
+
+def document_pdf_or_rendering(
+    course: Course,
+    document: Document,
+    language: str,
+    participant: Participant | None = None,
+    key: str = "",
+    wait: float | None = None,
+) -> tuple[bytes | None, str]:
+    """The document from the cache ("hit"), rendered within the wait ("miss"), or None while it renders in the
+    background ("rendering", or "failed" when its last render failed)."""
+    slot = document_slot(course.pk, document.name, language, participant.pk if participant else None)
+    key = key or document_key(course, document, language, participant)
+    return pdf_or_rendering(
+        slot,
+        key,
+        lambda: document_html(course, document, language, participant),
+        still_wanted=_still_wanted(course, participant),
+        wait=wait,
     )

@@ -516,7 +516,8 @@ def test_ending_the_meeting_thanks_the_phones_and_moves_the_course_on(
         "Tak for i dag" in leader_client.get(reverse("dialogue:meeting_presenter", args=[course.pk])).content.decode()
     )
     course_page = leader_client.get(reverse("dialogue:course", args=[course.pk])).content.decode()
-    assert reverse("dialogue:printable", args=[course.pk, "opsamling"]) + '" download>Hent opsamlingen' in course_page
+    # Opened in the browser, not downloaded: a long render shows a page that waits for the PDF first.
+    assert reverse("dialogue:printable", args=[course.pk, "opsamling"]) + '">Hent opsamlingen' in course_page
     # Reopening picks up where the meeting ended.
     ended = svc.timer_state(meeting)
     assert control(facilitator_client, course, "reopen").status_code == 302

@@ -173,7 +173,7 @@ def test_a_document_rendered_while_its_course_is_deleted_is_not_kept(
         Course.objects.filter(pk=course.pk).delete()
         return b"%PDF-1.7 rendered from data that is gone now"
 
-    monkeypatch.setattr("sessions.printables.render_pdf", render_and_meanwhile_delete)
+    monkeypatch.setattr("sessions.printables.pdf_from_html", render_and_meanwhile_delete)
     with django_capture_on_commit_callbacks(execute=False):  # only the check after storing can help here
         pdf, cached = document_pdf(course, DOCUMENTS["opsamling"], "da")
     assert pdf.startswith(b"%PDF") and not cached
