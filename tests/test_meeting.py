@@ -353,6 +353,15 @@ def test_proposals_and_three_dots(course, facilitator, add_participants):
     assert "Fokusgrupper" in phone.get(reverse("dialogue:meeting_phone", args=[course.pk])).content.decode()
 
 
+@pytest.mark.parametrize("step", ["card_round", "surprise_groups", "methods"])
+def test_the_dot_list_answers_at_every_step(course, facilitator, add_participants, step):
+    """A poll of the dot list that arrives at another step (a late poll, a stale tab) is no 500."""
+    (a,) = add_participants(1)
+    go_to(course, facilitator, step)
+    response = as_phone(Client(), a).get(reverse("dialogue:meeting_phone_dots", args=[course.pk]))
+    assert response.status_code == (200 if step == "methods" else 204)
+
+
 def test_a_dot_tapped_twice_is_one_dot(course, facilitator, facilitator_client, add_participants):
     """The same POST twice (a double tap, or a retry after a lost answer) places one dot; a new tap another."""
     (a,) = add_participants(1)

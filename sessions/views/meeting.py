@@ -343,8 +343,17 @@ def phone_status(request, participant):
 @require_GET
 @participant_required
 def phone_dots(request, participant):
-    """The proposals to vote on, kept current while colleagues add theirs."""
-    return _phone_partial(request, participant, "dots")
+    """The proposals to vote on, kept current while colleagues add theirs; nothing outside the dot steps."""
+
+    def dots():
+        context = _phone_context(participant)
+        if "dots_left" not in context:
+            return HttpResponse(status=204)  # a poll that arrives after the meeting moved on: keep what is shown
+        return render(request, "sessions/meeting/phone.html#dots", context)
+
+    return _conditional(
+        request, f"dots{svc.meeting_signature(participant.course_id, cards=False)}-{participant.pk}", dots
+    )
 
 
 def _phone_partial(request, participant, partial: str):
