@@ -100,33 +100,31 @@ class TouchpointForm(TextGuardFormMixin, NoCprFormMixin, forms.ModelForm):
         error_messages = {"name": {"required": _("Skriv et navn på servicemødet.")}}
 
 
+def _date_field(label) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Skriv datoen som dd-mm-åååå.")},
+    )
+
+
+def _time_field() -> forms.TimeField:
+    return forms.TimeField(
+        label=_("Klokkeslæt"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": _("Skriv klokkeslættet som tt:mm.")},
+    )
+
+
 class CourseForm(TextGuardFormMixin, NoCprFormMixin, forms.ModelForm):
     """Title, the touchpoint to propose, and when and where the kick-off and the follow-up meeting are."""
 
-    kickoff_date = forms.DateField(
-        label=_("Dato for opstartsmødet"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Skriv datoen som dd-mm-åååå.")},
-    )
-    kickoff_time = forms.TimeField(
-        label=_("Klokkeslæt"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": _("Skriv klokkeslættet som tt:mm.")},
-    )
-    meeting_date = forms.DateField(
-        label=_("Dato for opsamlingsmødet"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Skriv datoen som dd-mm-åååå.")},
-    )
-    meeting_time = forms.TimeField(
-        label=_("Klokkeslæt"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": _("Skriv klokkeslættet som tt:mm.")},
-    )
+    kickoff_date = _date_field(_("Dato for opstartsmødet"))
+    kickoff_time = _time_field()
+    meeting_date = _date_field(_("Dato for opsamlingsmødet"))
+    meeting_time = _time_field()
 
     class Meta:
         model = Course

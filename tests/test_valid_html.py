@@ -19,7 +19,6 @@ import shutil
 import subprocess
 import time
 import uuid
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
 
@@ -33,6 +32,7 @@ from sessions.meeting import meeting_of
 from sessions.models import Course, CoursePhase, Participant, Zone
 
 from .phones import phone_for
+from .test_links import Links
 
 pytestmark = pytest.mark.django_db
 
@@ -57,17 +57,6 @@ PARTIAL = (
     '<!DOCTYPE html><html lang="da"><head><meta charset="utf-8"><title>htmx partial</title></head><body>'
     "{}</body></html>"
 )
-
-
-class Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.hrefs = []
-
-    def handle_starttag(self, tag, attrs):
-        href = dict(attrs).get("href")
-        if tag == "a" and href:
-            self.hrefs.append(href)
 
 
 def skipped(path: str) -> bool:

@@ -13,9 +13,10 @@ from playwright.sync_api import expect
 from interviews.models import ReflectionSheet, SheetStatus
 from sessions import meeting as svc
 from sessions import services
-from sessions.models import Card, CoursePhase, Dot, Meeting, MethodProposal, Participant, Proposal
+from sessions.models import Card, CoursePhase, Dot, MethodProposal, Participant, Proposal
 
 from ..phones import join_as
+from ..test_meeting import go_to as meeting_at
 from .conftest import LAPTOP, PHONE, assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,17 +29,6 @@ def phone_page(browser, live_server, participant):
     page = browser.new_context(viewport=PHONE).new_page()
     join_as(page, live_server, participant)
     return page
-
-
-def meeting_at(course, facilitator, key):
-    if not Meeting.objects.filter(course=course, started_at__isnull=False).exists():
-        svc.meeting_start(course=course, by=facilitator)
-    for _ in range(20):
-        meeting = Meeting.objects.select_related("activity").get(course=course)
-        if meeting.activity.key == key:
-            return meeting
-        svc.meeting_go(course=course, by=facilitator, step="next")
-    raise AssertionError(key)
 
 
 class Held:
