@@ -2,35 +2,12 @@
 
 from interviews.models import ReflectionSheet
 from sessions import meeting as svc
-from sessions.models import Card, Dot, Meeting, MethodProposal, Participant
+from sessions.management.commands.loaddemo import DEMO_NEGATIVES as NEGATIVES
+from sessions.management.commands.loaddemo import DEMO_POSITIVES as POSITIVES
+from sessions.management.commands.loaddemo import DEMO_PROPOSALS as PROPOSALS
+from sessions.models import Card, Dot, MethodProposal, Participant
 
-NEGATIVES = [
-    "Svære fagord på siden",
-    "For få ledige tider",
-    "Lille skrift på mobilen",
-    "Bekræftelsen havner i spam",
-    "Kan ikke booke til to personer på én gang",
-    "Uklart hvad man skal medbringe",
-]
-POSITIVES = [
-    "Kan bestille tid døgnet rundt",
-    "Slipper for telefonkø",
-    "Sms-påmindelse dagen før",
-    "Kan vælge tidspunkt selv",
-    "Hurtigt – under to minutter",
-]
-PROPOSALS = ["Smileys ved skranken", "Korte exit-interview efter aftalen", "Et borgerpanel om selvbetjeningen"]
-
-
-def go_to(course, user, key):
-    """Start the meeting and step forward until the activity with this key."""
-    if not Meeting.objects.filter(course=course, started_at__isnull=False).exists():
-        svc.meeting_start(course=course, by=user)
-    for _ in range(20):
-        if Meeting.objects.select_related("activity").get(course=course).activity.key == key:
-            return
-        svc.meeting_go(course=course, by=user, step="next")
-    raise AssertionError(key)
+from ..test_meeting import go_to
 
 
 def demo_meeting(course, facilitator):

@@ -174,6 +174,25 @@ FACILITATOR_EXAMPLE = {
 }
 
 
+# The demo meeting's cards and method proposals (browser tests build a room of the same size from them).
+DEMO_POSITIVES = [
+    "Kan bestille tid døgnet rundt",
+    "Slipper for telefonkø",
+    "Sms-påmindelse dagen før",
+    "Kan vælge tidspunkt selv",
+    "Hurtigt – under to minutter",
+]
+DEMO_NEGATIVES = [
+    "Svære fagord på siden",
+    "For få ledige tider",
+    "Lille skrift på mobilen",
+    "Bekræftelsen havner i spam",
+    "Kan ikke booke til to personer på én gang",
+    "Uklart hvad man skal medbringe",
+]
+DEMO_PROPOSALS = ["Smileys ved skranken", "Korte exit-interview efter aftalen", "Et borgerpanel om selvbetjeningen"]
+
+
 def at(day: date, clock: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, clock))
 
@@ -253,27 +272,12 @@ class Command(BaseCommand):
             participant.zone = Zone.NEGATIVE if index % 2 else Zone.POSITIVE
         Participant.objects.bulk_update(people, ["zone"])
 
-        positives = [
-            "Kan bestille tid døgnet rundt",
-            "Slipper for telefonkø",
-            "Sms-påmindelse dagen før",
-            "Kan vælge tidspunkt selv",
-            "Hurtigt – under to minutter",
-        ]
-        negatives = [
-            "Svære fagord på siden",
-            "For få ledige tider",
-            "Lille skrift på mobilen",
-            "Bekræftelsen havner i spam",
-            "Kan ikke booke til to personer på én gang",
-            "Uklart hvad man skal medbringe",
-        ]
         cards = {}
-        for index, text in enumerate(positives):
+        for index, text in enumerate(DEMO_POSITIVES):
             cards[text] = Card.objects.create(
                 course=course, author=people[index * 2 % 8], zone=Zone.POSITIVE, text=text
             )
-        for index, text in enumerate(negatives):
+        for index, text in enumerate(DEMO_NEGATIVES):
             cards[text] = Card.objects.create(
                 course=course, author=people[(index * 2 + 1) % 8], zone=Zone.NEGATIVE, text=text
             )
@@ -300,9 +304,9 @@ class Command(BaseCommand):
             pair.members.set(people[(number - 1) * 2 : number * 2])
 
         # Item 5: proposals and dots, then the meeting ended at the closing words.
-        ideas = ["Smileys ved skranken", "Korte exit-interview efter aftalen", "Et borgerpanel om selvbetjeningen"]
         proposals = [
-            MethodProposal.objects.create(course=course, author=people[i], text=text) for i, text in enumerate(ideas)
+            MethodProposal.objects.create(course=course, author=people[i], text=text)
+            for i, text in enumerate(DEMO_PROPOSALS)
         ]
         dots = [0, 0, 1, 0, 2, 1, 0, 0, 1, 2, 0, 1, 1, 0]
         Dot.objects.bulk_create(
